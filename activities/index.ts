@@ -1,0 +1,16 @@
+// The activity factory: the worker injects its dependencies (database, keys, providers, config),
+// workflows import only the resulting *type*.
+import type { ActivityDeps } from './deps';
+import { createOtpActivities } from './otp';
+import { createVerificationActivities } from './verification';
+
+export type { ActivityDeps } from './deps';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createOtpActivities(deps),
+    ...createVerificationActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,58 @@
+// OTP activities: derive the code (never returned, never logged), send it, return only its keyed hash.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { deriveCode, hashCode, newNonce } from '../domain/otp-code';
+import { otpSmsText } from '../domain/otp-messages';
+import { sendOnce } from '../domain/outbox';
+import { ProviderError } from '../providers/sms';
+import type { SendOtpInput, SendOtpResult } from '../shared/otp';
+import type { ActivityDeps } from './deps';
+
+export function createOtpActivities({ prisma, keys, sms, publicBaseUrl }: ActivityDeps) {
+  return {
+    async sendOtp(input: SendOtpInput): Promise<SendOtpResult> {
+      if (input.channel !== 'sms') throw ApplicationFailure.nonRetryable(`channel ${input.channel} is not available yet`, 'ProviderRejected');
+      const info = Context.current().info;
+      const nonce = newNonce();
+      // First send of a generation creates its nonce; re-sends find the same one, hence the same code.
+      const row = await prisma.otpCode.upsert({
+        where: { subjectId_generation: { subjectId: input.subjectId, generation: input.generation } },
+        create: {
+          subjectId: input.subjectId,
+          generation: input.generation,
+          nonce,
+          codeHash: hashCode(keys.otpHash, input.subjectId, deriveCode(keys.otpCode, nonce, input.codeLength)),
+          expiresAt: new Date(input.expiresAt),
+        },
+        update: {},
+      });
+      const code = deriveCode(keys.otpCode, row.nonce, input.codeLength);
+      const expiresInMinutes = Math.ceil((Date.parse(input.expiresAt) - Date.now()) / 60_000);
+      const body = otpSmsText({ locale: input.locale, brand: input.brand, code, expiresInMinutes });
+      try {
+        const sent = await sendOnce(
+          prisma,
+          { key: `${info.workflowExecution?.workflowId ?? info.workflowType}:${info.activityId}`, channel: 'sms', provider: sms.provider, to: input.to },
+          () => sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
+        );
+        return { codeHash: row.codeHash, send: { channel: 'sms', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId } };
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+  };
+}
+
+/** Provider errors become typed failures: the workflow's retry policy knows which ones not to retry. */
+export function toActivityFailure(error: unknown): unknown {
+  if (!(error instanceof ProviderError)) return error;
+  switch (error.kind) {
+    case 'retryable':
+      return ApplicationFailure.create({ message: error.message, type: 'ProviderUnavailable', details: [error.details], nextRetryDelay: error.details.retryAfterMs });
+    case 'auth':
+      return ApplicationFailure.create({ message: error.message, type: 'ProviderAuth', details: [error.details] });
+    case 'invalid_recipient':
+      return ApplicationFailure.nonRetryable(error.message, 'InvalidRecipient', error.details);
+    default:
+      return ApplicationFailure.nonRetryable(error.message, 'ProviderRejected', error.details);
+  }
+}

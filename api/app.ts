@@ -1,0 +1,87 @@
+// Builds the Fastify application: schemas and problem errors first, then the resource plugins.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import type { Ajv } from 'ajv';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { isValidE164 } from '../domain/phone';
+import type { Config } from '../platform/config';
+import type { Keys } from '../platform/keys';
+import type { PrismaClient } from '../prisma/generated/client';
+import { sandboxPlugin } from '../sandbox';
+import type { SandboxStore } from '../sandbox/store';
+import { addBearerAuth } from './auth';
+import { addIdempotency } from './idempotency';
+import { loggerOptions } from './logging';
+import { registerProblemHandlers } from './problem';
+import { codecRoutes } from './routes/codec';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { verificationRoutes } from './routes/verifications';
+import { ProblemSchema } from './schemas/common';
+import { VerificationService } from './verification-service';
+
+export interface AppDeps {
+  config: Config;
+  prisma: PrismaClient;
+  temporal: Client;
+  keys: Keys;
+  codec: PayloadCodec;
+  /** present when a provider is the sandbox: the API process hosts the emulator */
+  sandbox?: SandboxStore;
+  /** where logs go (tests capture them); default stdout */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, prisma, temporal } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, deps.logStream),
+    bodyLimit: 30 * 1024 * 1024,
+    ajv: {
+      // allErrors: a 400 names every bad field, not just the first one.
+      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      plugins: [(ajv: Ajv) => ajv.addFormat('e164', isValidE164)],
+    },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerProblemHandlers(app);
+  app.addSchema(ProblemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Testigo API', version: '1', description: 'Certified contracting and OTP verification over WhatsApp.' },
+      servers: [{ url: config.publicBaseUrl }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Tenant API key' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await metricsRoutes(app);
+  await app.register(healthRoutes, { prisma, temporal });
+  await app.register(codecRoutes, { prefix: '/codec', codec: deps.codec, token: config.codecToken, uiOrigins: [config.temporalUiUrl] });
+
+  const service = new VerificationService({ prisma, temporal, taskQueue: config.temporal.taskQueue, keys: deps.keys });
+  await app.register(
+    async (v1) => {
+      addBearerAuth(v1, prisma);
+      addIdempotency(v1, prisma);
+      await v1.register(verificationRoutes, { service });
+    },
+    { prefix: '/v1' },
+  );
+
+  if (deps.sandbox) {
+    await app.register(sandboxPlugin, {
+      prefix: '/sandbox',
+      store: deps.sandbox,
+      twilio: { accountSid: config.sms.twilioAccountSid, authToken: config.sms.twilioAuthToken },
+    });
+  }
+  return app;
+}

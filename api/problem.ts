@@ -1,0 +1,116 @@
+// RFC 7807 problem details for every error the API returns, so clients get one shape: a type, a
+// title, the status, a detail, and for bad input the list of every offending field.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+export interface FieldError {
+  /** JSON pointer into the body (`/to`), or the name of a header or parameter */
+  path: string;
+  /** body, params, querystring or headers */
+  in: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+}
+
+export const problemType = (slug: string) => `urn:testigo:problem:${slug}`;
+
+/** Throw from a handler or hook to answer with a problem. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+
+  toProblem(): Problem {
+    return { type: problemType(this.slug), title: this.title, status: this.status, ...(this.detail ? { detail: this.detail } : {}), ...this.extra };
+  }
+}
+
+export function invalidFields(errors: FieldError[]): HttpProblem {
+  return new HttpProblem(400, 'validation-error', 'Invalid request', describe(errors), { errors });
+}
+
+function describe(errors: FieldError[]): string {
+  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem) {
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const FORMAT_MESSAGES: Record<string, string> = { e164: 'must be a phone number in E.164 format, e.g. +34600111222' };
+
+/** Turns Ajv's errors into one entry per bad field, with a message a person can act on. */
+export function fieldErrors(validation: AjvError[], location: string): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const error of validation) {
+    let path = error.instancePath || '/';
+    let message = error.message ?? 'is invalid';
+    if (error.keyword === 'required') {
+      path = `${error.instancePath}/${String(error.params.missingProperty)}`;
+      message = 'is required';
+    } else if (error.keyword === 'additionalProperties') {
+      path = `${error.instancePath}/${String(error.params.additionalProperty)}`;
+      message = 'is not a known field';
+    } else if (error.keyword === 'enum') {
+      message = `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    } else if (error.keyword === 'format' && FORMAT_MESSAGES[String(error.params.format)]) {
+      message = FORMAT_MESSAGES[String(error.params.format)];
+    }
+    if (location === 'headers' || location === 'params' || location === 'querystring') path = path.replace(/^\//, '');
+    const key = `${location}:${path}`;
+    if (seen.has(key)) continue; // one entry per field (anyOf/union branches repeat themselves)
+    seen.add(key);
+    out.push({ path, in: location, message });
+  }
+  return out;
+}
+
+export function registerProblemHandlers(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+    if (error instanceof HttpProblem) {
+      if (error.status === 429 && typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));
+      return sendProblem(reply, error.toProblem());
+    }
+    if (error.validation) {
+      return sendProblem(reply, invalidFields(fieldErrors(error.validation, error.validationContext ?? 'body')).toProblem());
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, { type: problemType(slugOf(error.code)), title: titleOf(status), status, detail: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged.' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { type: problemType('not-found'), title: 'Not Found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}
+
+function slugOf(code?: string): string {
+  return (code ?? 'bad-request').toLowerCase().replace(/^fst_err_/, '').replace(/_/g, '-');
+}
+
+function titleOf(status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Bad Request';
+}

@@ -1,0 +1,44 @@
+// /v1/verifications: OTP verifications (PRODUCT.md §3.3).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdempotencyHeaders, problemRef } from '../schemas/common';
+import { CheckBody, CheckResponse, CreateVerificationBody, VerificationParams, VerificationResponse } from '../schemas/verifications';
+import type { VerificationService } from '../verification-service';
+
+const tags = ['verifications'];
+const security = [{ bearerAuth: [] }];
+const errors = { 400: problemRef, 401: problemRef, 404: problemRef, 409: problemRef, 503: problemRef };
+
+export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: VerificationService }> = async (app, { service }) => {
+  app.post(
+    '/verifications',
+    {
+      config: { idempotent: true },
+      schema: { tags, security, summary: 'Start a verification: send a code', body: CreateVerificationBody, headers: IdempotencyHeaders, response: { 201: VerificationResponse, ...errors } },
+    },
+    async (request, reply) => reply.code(201).send(await service.create(request.tenant.id, request.body)),
+  );
+
+  app.get(
+    '/verifications/:id',
+    { schema: { tags, security, summary: 'Get a verification', params: VerificationParams, response: { 200: VerificationResponse, ...errors } } },
+    async (request) => service.get(request.tenant.id, request.params.id),
+  );
+
+  app.post(
+    '/verifications/:id/checks',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        security,
+        summary: 'Check a code',
+        description: 'Always 200 for a known verification: `valid` says whether this code approved it, `status` says why not.',
+        params: VerificationParams,
+        body: CheckBody,
+        headers: IdempotencyHeaders,
+        response: { 200: CheckResponse, ...errors },
+      },
+    },
+    async (request) => service.check(request.tenant.id, request.params.id, request.body.code, request.idempotencyKey),
+  );
+};

@@ -1,0 +1,61 @@
+// JSON schemas of the verification routes (validated by Fastify's Ajv, published in /openapi.json).
+import { Type, type Static } from 'typebox';
+import { LOCALES } from '../../shared/otp';
+
+/** Channels accepted today; WhatsApp joins with the messaging layer. */
+export const ACCEPTED_CHANNELS = ['sms'] as const;
+
+export const CreateVerificationBody = Type.Object(
+  {
+    to: Type.String({ format: 'e164', description: 'Recipient in E.164, e.g. +34600111222', examples: ['+34600111222'] }),
+    channel: Type.Enum([...ACCEPTED_CHANNELS], { description: 'Delivery channel of the code' }),
+    purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Free label, e.g. login, payment' })),
+    locale: Type.Optional(Type.Enum([...LOCALES], { default: 'es' })),
+    brand: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name shown in the message' })),
+    codeLength: Type.Optional(Type.Integer({ minimum: 4, maximum: 10, default: 6 })),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 3600, default: 600 })),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 5 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateVerificationBody = Static<typeof CreateVerificationBody>;
+
+export const VerificationParams = Type.Object({ id: Type.String({ pattern: '^ver_[A-Za-z0-9_-]{1,64}$' }) });
+export type VerificationParams = Static<typeof VerificationParams>;
+
+const Status = Type.Enum(['pending', 'approved', 'expired', 'max_attempts_reached', 'canceled', 'failed']);
+
+export const VerificationResponse = Type.Object(
+  {
+    id: Type.String(),
+    status: Status,
+    to: Type.String({ description: 'masked' }),
+    channel: Type.String(),
+    purpose: Type.Union([Type.String(), Type.Null()]),
+    locale: Type.String(),
+    codeLength: Type.Integer(),
+    maxAttempts: Type.Integer(),
+    attemptsRemaining: Type.Integer(),
+    expiresAt: Type.String({ format: 'date-time' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    sends: Type.Array(Type.Object({ channel: Type.String(), at: Type.String({ format: 'date-time' }), status: Type.String() })),
+  },
+  { $id: 'Verification' },
+);
+export type VerificationResponse = Static<typeof VerificationResponse>;
+
+export const CheckBody = Type.Object(
+  { code: Type.String({ pattern: '^[0-9]{4,10}$', description: 'The code the user typed (4–10 digits)' }) },
+  { additionalProperties: false },
+);
+export type CheckBody = Static<typeof CheckBody>;
+
+export const CheckResponse = Type.Object(
+  {
+    valid: Type.Boolean({ description: 'true only for the check that approved the verification' }),
+    status: Status,
+    attemptsRemaining: Type.Integer(),
+  },
+  { $id: 'CheckResult' },
+);

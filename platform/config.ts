@@ -1,0 +1,137 @@
+// Configuration comes from the environment only (PRODUCT.md §4). Every name and default lives here,
+// so the README's table and the code cannot drift apart silently.
+import path from 'node:path';
+
+export type WhatsAppProvider = 'sandbox' | 'cloud' | '360dialog';
+export type SmsProvider = 'sandbox' | 'twilio';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  temporal: {
+    /** unset → the project starts a dev server (only `npm start` and the tests do that) */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+  };
+  apiKey?: string;
+  whatsapp: {
+    provider: WhatsAppProvider;
+    apiBaseUrl: string;
+    apiVersion: string;
+    phoneNumberId?: string;
+    accessToken?: string;
+    appSecret?: string;
+    verifyToken?: string;
+  };
+  sms: {
+    provider: SmsProvider;
+    /** Twilio REST base; for the sandbox it is the app's own /sandbox/twilio mount */
+    twilioApiBaseUrl: string;
+    twilioAccountSid: string;
+    twilioAuthToken: string;
+    twilioFrom: string;
+  };
+  seal: { p12?: string; p12Password?: string };
+  tsaUrl?: string;
+  /** base64 AES-256 key; unset → generated into DATA_DIR/keys */
+  payloadKey?: string;
+  /** bearer token for the codec server; unset → loopback callers only */
+  codecToken?: string;
+  /** where the Temporal Web UI runs (CORS origin of the codec server) */
+  temporalUiUrl: string;
+  logLevel: string;
+  /** the `development` flavour prints the API key and enables pretty hints */
+  development: boolean;
+}
+
+/** Sandbox credentials: the sandbox accepts these and signs its webhooks with them. */
+export const SANDBOX_TWILIO = { accountSid: 'AC00000000000000000000000000000000', authToken: 'sandbox-twilio-auth-token', from: '+15005550006' };
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function opt(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int(env, 'PORT', 3000);
+  const host = opt(env, 'HOST') ?? '127.0.0.1';
+  const publicBaseUrl = (opt(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const smsProvider = oneOf(env, 'SMS_PROVIDER', ['sandbox', 'twilio'] as const, 'sandbox');
+  const whatsappProvider = oneOf(env, 'WHATSAPP_PROVIDER', ['sandbox', 'cloud', '360dialog'] as const, 'sandbox');
+  // The sandbox is mounted in the API process; the worker reaches it over HTTP like a real provider.
+  const ownBase = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+
+  const sms = smsProvider === 'sandbox'
+    ? {
+        provider: smsProvider,
+        twilioApiBaseUrl: opt(env, 'TWILIO_API_BASE_URL') ?? `${ownBase}/sandbox/twilio`,
+        twilioAccountSid: opt(env, 'TWILIO_ACCOUNT_SID') ?? SANDBOX_TWILIO.accountSid,
+        twilioAuthToken: opt(env, 'TWILIO_AUTH_TOKEN') ?? SANDBOX_TWILIO.authToken,
+        twilioFrom: opt(env, 'TWILIO_FROM') ?? SANDBOX_TWILIO.from,
+      }
+    : {
+        provider: smsProvider,
+        twilioApiBaseUrl: opt(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
+        twilioAccountSid: required(env, 'TWILIO_ACCOUNT_SID', 'SMS_PROVIDER=twilio'),
+        twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', 'SMS_PROVIDER=twilio'),
+        twilioFrom: required(env, 'TWILIO_FROM', 'SMS_PROVIDER=twilio'),
+      };
+
+  return {
+    port,
+    host,
+    publicBaseUrl,
+    dataDir: path.resolve(opt(env, 'DATA_DIR') ?? './.data'),
+    databaseUrl: opt(env, 'DATABASE_URL'),
+    temporal: {
+      address: opt(env, 'TEMPORAL_ADDRESS'),
+      namespace: opt(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: opt(env, 'TEMPORAL_TASK_QUEUE') ?? 'testigo',
+    },
+    apiKey: opt(env, 'API_KEY'),
+    whatsapp: {
+      provider: whatsappProvider,
+      apiBaseUrl: (opt(env, 'WHATSAPP_API_BASE_URL') ?? (whatsappProvider === 'sandbox' ? `${ownBase}/sandbox/graph` : 'https://graph.facebook.com')).replace(/\/$/, ''),
+      apiVersion: opt(env, 'WHATSAPP_API_VERSION') ?? 'v23.0',
+      phoneNumberId: opt(env, 'WHATSAPP_PHONE_NUMBER_ID'),
+      accessToken: opt(env, 'WHATSAPP_ACCESS_TOKEN'),
+      appSecret: opt(env, 'WHATSAPP_APP_SECRET'),
+      verifyToken: opt(env, 'WHATSAPP_VERIFY_TOKEN'),
+    },
+    sms: { ...sms, twilioApiBaseUrl: sms.twilioApiBaseUrl.replace(/\/$/, '') },
+    seal: { p12: opt(env, 'SEAL_P12'), p12Password: opt(env, 'SEAL_P12_PASSWORD') },
+    tsaUrl: opt(env, 'TSA_URL'),
+    payloadKey: opt(env, 'PAYLOAD_KEY'),
+    codecToken: opt(env, 'CODEC_TOKEN'),
+    temporalUiUrl: (opt(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/$/, ''),
+    logLevel: opt(env, 'LOG_LEVEL') ?? 'info',
+    development: (opt(env, 'NODE_ENV') ?? 'development') !== 'production',
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, because: string): string {
+  const value = opt(env, name);
+  if (!value) throw new ConfigError(`${name} is required when ${because}`);
+  return value;
+}

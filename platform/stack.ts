@@ -1,0 +1,143 @@
+// Wires the application from configuration: database, keys, codec, Temporal client and worker, the
+// providers and the API. `npm start` runs everything in one process beside a dev server; `npm run
+// api` and `npm run worker` run one half each; the tests and benchmarks build the same stack.
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { ActivityDeps } from '../activities';
+import { buildApp } from '../api/app';
+import { ensureTenantWithKey } from '../domain/tenants';
+import { TwilioSmsClient } from '../providers/twilio-sms';
+import { SandboxStore } from '../sandbox/store';
+import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { createWorker } from '../worker/create-worker';
+import { AesGcmCodec } from './codec';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db';
+import { loadKeys, type Keys } from './keys';
+
+export interface StackOptions {
+  config: Config;
+  /** run the HTTP API (and the sandbox, when a provider is the sandbox) */
+  api?: boolean;
+  /** run a Temporal worker */
+  worker?: boolean;
+  /** an already open database (tests share one per suite); otherwise opened from config */
+  database?: Database;
+  /** where logs go (tests capture them); default stdout */
+  logStream?: NodeJS.WritableStream;
+  /** keep the sandbox's handsets in memory instead of DATA_DIR */
+  sandboxInMemory?: boolean;
+}
+
+export interface Stack {
+  config: Config;
+  db: Database;
+  keys: Keys;
+  client: Client;
+  logger: Logger;
+  app?: FastifyInstance;
+  worker?: Worker;
+  /** base URL the API listens on */
+  url?: string;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** The Temporal Runtime is process-wide and can be configured once: route its logs into pino. */
+function installRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const temporalLog = logger.child({ component: 'temporal' });
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => temporalLog[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
+      trace: (message, meta) => temporalLog.trace(meta ?? {}, message),
+      debug: (message, meta) => temporalLog.debug(meta ?? {}, message),
+      info: (message, meta) => temporalLog.info(meta ?? {}, message),
+      warn: (message, meta) => temporalLog.warn(meta ?? {}, message),
+      error: (message, meta) => temporalLog.error(meta ?? {}, message),
+    },
+  });
+}
+
+/** Registers the app's search attributes on an existing cluster (the dev server gets them as flags). */
+async function registerSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, 2 /* INDEXED_VALUE_TYPE_KEYWORD */])),
+    });
+  } catch (error) {
+    const code = (error as { code?: number }).code;
+    // 6 = ALREADY_EXISTS; 7 = PERMISSION_DENIED (managed clusters: register them in the console)
+    if (code !== 6) logger.warn({ err: error }, 'could not register search attributes');
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config } = options;
+  if (!config.temporal.address) throw new Error('startStack needs config.temporal.address (start a dev server first)');
+  const logger = pino({ level: config.logLevel }, options.logStream ?? process.stdout);
+  installRuntime(logger);
+
+  const db =
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), log: (msg) => logger.info(msg) }));
+  const keys = loadKeys(config);
+  const codec = new AesGcmCodec([{ id: keys.payloadKeyId, key: keys.payload }]);
+  if (config.apiKey) await ensureTenantWithKey(db.prisma, 'default', 'Default tenant', config.apiKey);
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  await registerSearchAttributes(connection, config.temporal.namespace, logger);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (options.worker) {
+    nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+    const deps: ActivityDeps = {
+      prisma: db.prisma,
+      keys,
+      sms: new TwilioSmsClient({
+        baseUrl: config.sms.twilioApiBaseUrl,
+        accountSid: config.sms.twilioAccountSid,
+        authToken: config.sms.twilioAuthToken,
+        from: config.sms.twilioFrom,
+      }),
+      publicBaseUrl: config.publicBaseUrl,
+    };
+    worker = await createWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, codec, deps });
+    workerRun = worker.run();
+    workerRun.catch((error) => logger.fatal({ err: error }, 'worker stopped'));
+  }
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (options.api) {
+    const usesSandbox = config.sms.provider === 'sandbox' || config.whatsapp.provider === 'sandbox';
+    const sandbox = usesSandbox ? new SandboxStore(options.sandboxInMemory ? undefined : path.join(config.dataDir, 'sandbox', 'state.json')) : undefined;
+    app = await buildApp({ config, prisma: db.prisma, temporal: client, keys, codec, sandbox, logStream: options.logStream });
+    url = await app.listen({ port: config.port, host: config.host });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // API first (no new work), then the worker drains, then the connections and the database.
+      await app?.close();
+      if (worker) {
+        worker.shutdown();
+        await workerRun?.catch(() => undefined);
+      }
+      await nativeConnection?.close();
+      await connection.close();
+      if (!options.database) await db.close();
+    })());
+
+  return { config, db, keys, client, logger, app, worker, url, stop };
+}

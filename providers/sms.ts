@@ -1,0 +1,30 @@
+// SMS delivery behind a small interface. The one implementation speaks Twilio's Messages API; the
+// sandbox emulates that API, so the same code runs in development, tests and production.
+export interface SmsMessage {
+  to: string;
+  body: string;
+  /** where the provider posts delivery statuses */
+  statusCallback?: string;
+}
+
+export interface SentMessage {
+  messageId: string;
+  status: string;
+}
+
+export interface SmsSender {
+  readonly provider: string;
+  send(message: SmsMessage): Promise<SentMessage>;
+}
+
+/** A provider's refusal or failure, classified so activities know whether to retry. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'retryable' | 'rejected' | 'invalid_recipient' | 'auth',
+    readonly details: { httpStatus?: number; code?: number | string; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

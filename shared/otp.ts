@@ -1,0 +1,45 @@
+// Definitions shared by the OTP step (workflow code), its activities and the API. No Node imports.
+export type OtpChannel = 'sms' | 'whatsapp';
+export const OTP_CHANNELS: readonly OtpChannel[] = ['sms', 'whatsapp'];
+
+export type OtpStatus = 'pending' | 'approved' | 'expired' | 'max_attempts_reached' | 'canceled' | 'failed';
+export const TERMINAL_OTP_STATUSES: readonly OtpStatus[] = ['approved', 'expired', 'max_attempts_reached', 'canceled', 'failed'];
+
+export type Locale = 'es' | 'en';
+export const LOCALES: readonly Locale[] = ['es', 'en'];
+
+/** One delivery of the code on one channel, as shown in the API's `sends`. */
+export interface OtpSend {
+  channel: OtpChannel;
+  at: string;
+  status: string;
+  /** provider message id (Twilio SM…, WhatsApp wamid…) */
+  messageId?: string;
+}
+
+export interface SendOtpInput {
+  /** verification or process id; binds the code hash to it */
+  subjectId: string;
+  tenantId: string;
+  to: string;
+  channel: OtpChannel;
+  locale: Locale;
+  brand?: string;
+  codeLength: number;
+  /** a code generation: the same generation re-sends the same code */
+  generation: number;
+  expiresAt: string;
+}
+
+export interface SendOtpResult {
+  /** keyed hash of the code (never the code) */
+  codeHash: string;
+  send: OtpSend;
+}
+
+/** The outcome of one check, as the API returns it. */
+export interface OtpCheckResult {
+  valid: boolean;
+  status: OtpStatus;
+  attemptsRemaining: number;
+}
