@@ -53,6 +53,8 @@ function installRuntime(logger: Logger): void {
   runtimeInstalled = true;
   const temporalLog = logger.child({ component: 'temporal' });
   Runtime.install({
+    // The entry points own SIGINT/SIGTERM and stop the API before the worker.
+    shutdownSignals: [],
     logger: {
       log: (level, message, meta) => temporalLog[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
       trace: (message, meta) => temporalLog.trace(meta ?? {}, message),
@@ -131,7 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // API first (no new work), then the worker drains, then the connections and the database.
       await app?.close();
       if (worker) {
-        worker.shutdown();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await workerRun?.catch(() => undefined);
       }
       await nativeConnection?.close();

@@ -1,0 +1,244 @@
+// OTP verification by SMS, end to end: HTTP API → Temporal workflow → activity → sandbox Twilio API
+// over HTTP → the handset's SMS → check through a Temporal Update → read model.
+import assert from 'node:assert/strict';
+import { VerificationService } from '../../api/verification-service';
+import { PHONE, STATUS, TENANT } from '../../shared/search-attributes';
+import { verificationWorkflowId } from '../../shared/verification';
+import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
+
+const PHONE_NUMBER = '+34600111222';
+
+async function smsFor(t: TestStack, phone: string): Promise<Array<{ id: string; body: string; at: string }>> {
+  const response = await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/sms`, { apiKey: null });
+  assert.equal(response.status, 200);
+  return response.body;
+}
+
+/** Waits for the SMS of this verification (the n-th one on that phone) and reads its code. */
+async function codeFromSms(t: TestStack, phone: string, index: number, length = 6): Promise<string> {
+  const sms = await eventually(async () => (await smsFor(t, phone))[index], `SMS #${index + 1} to ${phone}`);
+  const match = new RegExp(`\\b(\\d{${length}})\\b`).exec(sms.body);
+  assert.ok(match, `no ${length}-digit code in "${sms.body}"`);
+  return match[1];
+}
+
+function uniquePhone(): string {
+  // Valid Spanish mobile numbers, distinct per test so handsets do not mix.
+  return `+346${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+for (const kind of databases()) {
+  describe(`verifications over SMS (${kind})`, function () {
+    let t: TestStack;
+
+    before(async function () {
+      this.timeout(120_000);
+      t = await startTestStack(kind);
+    });
+
+    after(async function () {
+      this.timeout(30_000);
+      await t?.stop();
+    });
+
+    it('sends a code by SMS through the sandbox and approves the right code after a wrong one', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms', brand: 'Acme Shop', locale: 'en' } });
+      assert.equal(created.status, 201);
+      assert.match(created.body.id, /^ver_/);
+      assert.equal(created.body.status, 'pending');
+      assert.equal(created.body.to, `+34******${phone.slice(-3)}`);
+      assert.equal(created.body.attemptsRemaining, 5);
+      assert.ok(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt) > 590_000);
+
+      const code = await codeFromSms(t, phone, 0);
+      const [sms] = await smsFor(t, phone);
+      assert.match(sms.body, /^Acme Shop: your verification code is \d{6}\. It expires in 10 min\./);
+
+      const wrong = code === '000000' ? '111111' : '000000';
+      const first = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong } });
+      assert.equal(first.status, 200);
+      assert.deepEqual(first.body, { valid: false, status: 'pending', attemptsRemaining: 4 });
+
+      const second = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } });
+      assert.deepEqual(second.body, { valid: true, status: 'approved', attemptsRemaining: 3 });
+
+      const fetched = await t.request('GET', `/v1/verifications/${created.body.id}`);
+      assert.equal(fetched.status, 200);
+      assert.equal(fetched.body.status, 'approved');
+      assert.equal(fetched.body.attemptsRemaining, 3);
+      assert.equal(fetched.body.sends.length, 1);
+      assert.equal(fetched.body.sends[0].channel, 'sms');
+      assert.equal(fetched.body.sends[0].status, 'queued');
+
+      // The workflow closed on approval; a later check still says why instead of a bare 404.
+      const again = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } });
+      assert.deepEqual(again.body, { valid: false, status: 'approved', attemptsRemaining: 3 });
+    });
+
+    it('locks the verification after maxAttempts wrong codes, even against the right one', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms', maxAttempts: 2 } });
+      const code = await codeFromSms(t, phone, 0);
+      const wrong = code === '123456' ? '654321' : '123456';
+      const one = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong } });
+      assert.deepEqual(one.body, { valid: false, status: 'pending', attemptsRemaining: 1 });
+      const two = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong } });
+      assert.deepEqual(two.body, { valid: false, status: 'max_attempts_reached', attemptsRemaining: 0 });
+      const right = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } });
+      assert.deepEqual(right.body, { valid: false, status: 'max_attempts_reached', attemptsRemaining: 0 });
+      assert.equal((await t.request('GET', `/v1/verifications/${created.body.id}`)).body.status, 'max_attempts_reached');
+    });
+
+    it('expires at expiresAt, after which the right code is refused with the reason', async function () {
+      this.timeout(30_000);
+      // The API's minimum TTL is 60 s; the service itself takes a shorter one so the test needs no long sleep.
+      const service = new VerificationService({ prisma: t.stack.db.prisma, temporal: t.stack.client, taskQueue: t.stack.config.temporal.taskQueue, keys: t.stack.keys });
+      const phone = uniquePhone();
+      const created = await service.create(t.tenantId, { to: phone, channel: 'sms', ttlSeconds: 2 });
+      const code = await codeFromSms(t, phone, 0);
+      await eventually(async () => ((await t.request('GET', `/v1/verifications/${created.id}`)).body.status === 'expired' ? true : undefined), 'expiry', 10_000);
+      const check = await t.request('POST', `/v1/verifications/${created.id}/checks`, { body: { code } });
+      assert.deepEqual(check.body, { valid: false, status: 'expired', attemptsRemaining: 5 });
+    });
+
+    it('indexes the workflow by tenant and status with a masked phone number', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+      const handle = t.stack.client.workflow.getHandle(verificationWorkflowId(created.body.id));
+      const description = await handle.describe();
+      assert.equal(description.typedSearchAttributes.get(TENANT), t.tenantId);
+      assert.equal(description.typedSearchAttributes.get(STATUS), 'pending');
+      assert.equal(description.typedSearchAttributes.get(PHONE), `+34******${phone.slice(-3)}`);
+    });
+
+    describe('bad requests start nothing and store nothing', () => {
+      async function counts() {
+        const rows = await t.stack.db.prisma.verification.count();
+        const workflows = await t.stack.client.workflow.count(`TestigoTenant = '${t.tenantId}' AND TaskQueue = '${t.stack.config.temporal.taskQueue}'`);
+        return { rows, workflows: workflows.count };
+      }
+
+      const cases: Array<[string, unknown, string[]]> = [
+        ['a phone number that is not E.164', { to: '600111222', channel: 'sms' }, ['/to']],
+        ['a phone number that is not a real number', { to: '+3400000', channel: 'sms' }, ['/to']],
+        ['an unknown channel', { to: PHONE_NUMBER, channel: 'fax' }, ['/channel']],
+        ['missing fields', {}, ['/to', '/channel']],
+        ['out-of-range limits and an unknown field', { to: PHONE_NUMBER, channel: 'sms', codeLength: 3, ttlSeconds: 5000, maxAttempts: 0, colour: 'red' }, ['/codeLength', '/ttlSeconds', '/maxAttempts', '/colour']],
+      ];
+      for (const [name, body, fields] of cases) {
+        it(`400 for ${name}, naming ${fields.join(', ')}`, async () => {
+          const before = await counts();
+          const response = await t.request('POST', '/v1/verifications', { body });
+          assert.equal(response.status, 400);
+          assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+          assert.equal(response.body.status, 400);
+          assert.equal(response.body.type, 'urn:testigo:problem:validation-error');
+          assert.deepEqual(response.body.errors.map((e: { path: string }) => e.path).sort(), [...fields].sort());
+          for (const error of response.body.errors) assert.ok(error.message.length > 3);
+          assert.deepEqual(await counts(), before);
+        });
+      }
+
+      it('400 for a body that is not JSON', async () => {
+        const response = await fetch(`${t.url}/v1/verifications`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' }, body: '{"to":' });
+        assert.equal(response.status, 400);
+        assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+      });
+
+      it('400 for a code that is not 4–10 digits, naming /code, without spending an attempt', async () => {
+        const phone = uniquePhone();
+        const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+        const response = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: '12a' } });
+        assert.equal(response.status, 400);
+        assert.deepEqual(response.body.errors.map((e: { path: string }) => e.path), ['/code']);
+        assert.equal((await t.request('GET', `/v1/verifications/${created.body.id}`)).body.attemptsRemaining, 5);
+      });
+
+      it('401 without an API key or with a wrong one, before looking at the body', async () => {
+        const before = await counts();
+        for (const apiKey of [null, 'tsk_wrong']) {
+          const response = await t.request('POST', '/v1/verifications', { body: { to: PHONE_NUMBER, channel: 'sms' }, apiKey });
+          assert.equal(response.status, 401);
+          assert.equal(response.body.type, 'urn:testigo:problem:unauthorized');
+          assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="testigo"');
+        }
+        const get = await t.request('GET', '/v1/verifications/ver_x', { apiKey: null });
+        assert.equal(get.status, 401);
+        assert.deepEqual(await counts(), before);
+      });
+    });
+
+    it('404 for an unknown id and for another tenant’s verification', async () => {
+      const unknown = await t.request('GET', '/v1/verifications/ver_doesnotexist');
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.body.type, 'urn:testigo:problem:not-found');
+      const check = await t.request('POST', '/v1/verifications/ver_doesnotexist/checks', { body: { code: '123456' } });
+      assert.equal(check.status, 404);
+
+      const { ensureTenantWithKey } = await import('../../domain/tenants');
+      await ensureTenantWithKey(t.stack.db.prisma, 'other', 'Other tenant', 'tsk_other_tenant_key');
+      const mine = await t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms' } });
+      const theirs = await t.request('GET', `/v1/verifications/${mine.body.id}`, { apiKey: 'tsk_other_tenant_key' });
+      assert.equal(theirs.status, 404);
+      const theirCheck = await t.request('POST', `/v1/verifications/${mine.body.id}/checks`, { body: { code: '123456' }, apiKey: 'tsk_other_tenant_key' });
+      assert.equal(theirCheck.status, 404);
+      assert.equal((await t.request('GET', `/v1/verifications/${mine.body.id}`)).body.attemptsRemaining, 5);
+    });
+
+    describe('Idempotency-Key', () => {
+      it('replays the first response for the same key and body, and starts one verification', async () => {
+        const phone = uniquePhone();
+        const headers = { 'idempotency-key': `k-${Math.random()}` };
+        const first = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' }, headers });
+        const second = await t.request('POST', '/v1/verifications', { body: { channel: 'sms', to: phone }, headers });
+        assert.equal(first.status, 201);
+        assert.equal(second.status, 201);
+        assert.deepEqual(second.body, first.body);
+        assert.equal(second.headers.get('idempotent-replayed'), 'true');
+        assert.equal(await t.stack.db.prisma.verification.count({ where: { to: phone } }), 1);
+        await codeFromSms(t, phone, 0);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal((await smsFor(t, phone)).length, 1);
+      });
+
+      it('answers 409 for the same key with another body, and stores nothing for it', async () => {
+        const headers = { 'idempotency-key': `k-${Math.random()}` };
+        const phone = uniquePhone();
+        await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' }, headers });
+        const other = uniquePhone();
+        const conflict = await t.request('POST', '/v1/verifications', { body: { to: other, channel: 'sms' }, headers });
+        assert.equal(conflict.status, 409);
+        assert.equal(conflict.body.type, 'urn:testigo:problem:idempotency-key-reused');
+        assert.equal(await t.stack.db.prisma.verification.count({ where: { to: other } }), 0);
+      });
+
+      it('stores nothing for a request that failed validation, so the key can be reused', async () => {
+        const headers = { 'idempotency-key': `k-${Math.random()}` };
+        const bad = await t.request('POST', '/v1/verifications', { body: { to: 'nope', channel: 'sms' }, headers });
+        assert.equal(bad.status, 400);
+        const good = await t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms' }, headers });
+        assert.equal(good.status, 201);
+      });
+
+      it('rejects a malformed key with a 400 naming the header', async () => {
+        const response = await t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms' }, headers: { 'idempotency-key': 'x'.repeat(300) } });
+        assert.equal(response.status, 400);
+        assert.deepEqual(response.body.errors, [{ path: 'Idempotency-Key', in: 'headers', message: 'must be 1–255 visible ASCII characters' }]);
+      });
+
+      it('makes a retried check count once', async () => {
+        const phone = uniquePhone();
+        const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+        const code = await codeFromSms(t, phone, 0);
+        const wrong = code === '999999' ? '888888' : '999999';
+        const headers = { 'idempotency-key': `check-${Math.random()}` };
+        const first = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong }, headers });
+        const retry = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong }, headers });
+        assert.deepEqual(first.body, { valid: false, status: 'pending', attemptsRemaining: 4 });
+        assert.deepEqual(retry.body, first.body);
+        assert.equal((await t.request('GET', `/v1/verifications/${created.body.id}`)).body.attemptsRemaining, 4);
+      });
+    });
+  });
+}

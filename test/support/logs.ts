@@ -1,0 +1,14 @@
+// Captures everything the stacks under test log, so tests can prove what never appears in logs.
+import { Writable } from 'node:stream';
+
+export const capturedLogs: string[] = [];
+
+export function captureStream(): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      capturedLogs.push(chunk.toString());
+      if (process.env.TEST_LOGS) process.stderr.write(chunk);
+      done();
+    },
+  });
+}
