@@ -13,6 +13,10 @@ export interface SandboxOptions {
 
 export async function sandboxPlugin(app: FastifyInstance, options: SandboxOptions) {
   const { store } = options;
+  // The sandbox is a development tool, not part of the public API description.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
   // Twilio posts form-encoded bodies.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -20,24 +24,23 @@ export async function sandboxPlugin(app: FastifyInstance, options: SandboxOption
   await app.register(sandboxTwilio, { prefix: '/twilio', store, ...options.twilio });
 
   const phoneParam = { type: 'object', properties: { phone: { type: 'string', format: 'e164' } }, required: ['phone'] } as const;
-  const hide = { hide: true };
 
-  app.get('/api/phones', { schema: hide }, async () => store.phones());
+  app.get('/api/phones', {}, async () => store.phones());
 
-  app.get<{ Params: { phone: string } }>('/api/phones/:phone/sms', { schema: { ...hide, params: phoneParam } }, async (request) =>
+  app.get<{ Params: { phone: string } }>('/api/phones/:phone/sms', { schema: { params: phoneParam } }, async (request) =>
     store.smsFor(request.params.phone).map(({ id, body, at, from, status }) => ({ id, from, body, at, status })),
   );
 
   // Server-sent events: the page refreshes a phone's view when something arrives for it.
-  app.get('/api/events', { schema: hide }, (request, reply) => {
+  app.get('/api/events', {}, (request, reply) => {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     reply.raw.write(': connected\n\n');
     const unsubscribe = store.subscribe((phone) => reply.raw.write(`data: ${JSON.stringify({ phone })}\n\n`));
     request.raw.on('close', unsubscribe);
   });
 
-  app.get('/', { schema: hide }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderPhonePage()));
-  app.get<{ Params: { phone: string } }>('/phones/:phone', { schema: hide }, async (request, reply) => {
+  app.get('/', {}, async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderPhonePage()));
+  app.get<{ Params: { phone: string } }>('/phones/:phone', {}, async (request, reply) => {
     if (!isValidE164(request.params.phone)) return reply.code(404).send();
     return reply.type('text/html; charset=utf-8').send(renderPhonePage());
   });

@@ -1,0 +1,120 @@
+// `npm start` as a newcomer runs it: one command brings up the dev server (with its UI and search
+// attributes), the database, the worker, the API and the sandbox; Ctrl-C stops every child; a
+// second start finds the same workflows and rows.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { freePort } from '../../platform/dev-server';
+import { eventually } from '../support/stack';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function npmStart(env: Record<string, string>): Promise<Started> {
+  // detached: its own process group, so the test can deliver Ctrl-C to the group as a terminal does
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await eventually(async () => (out.includes('Testigo is ready') ? true : child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), 'npm start to be ready', 120_000);
+  return { child, output: () => out, exited };
+}
+
+async function ctrlC(started: Started): Promise<number | null> {
+  process.kill(-started.child.pid!, 'SIGINT');
+  return started.exited;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start', function () {
+  this.timeout(240_000);
+  let env: Record<string, string>;
+  let ports: { api: number; temporal: number; ui: number };
+
+  before(async () => {
+    ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+    env = {
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'testigo-start-')),
+      PORT: String(ports.api),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${ports.api}`,
+      TEMPORAL_DEV_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      TEMPORAL_ADDRESS: '',
+      DATABASE_URL: '',
+      API_KEY: '',
+    };
+  });
+
+  it('brings up everything, stops on Ctrl-C, and finds the same data on the next start', async () => {
+    const first = await npmStart(env);
+    const printed = first.output();
+    const apiKey = /API key\s+(tsk_\S+)/.exec(printed)?.[1];
+    assert.ok(apiKey, `the development API key is printed:\n${printed}`);
+    for (const url of [`/docs`, `/sandbox`]) assert.ok(printed.includes(`http://127.0.0.1:${ports.api}${url}`), `prints ${url}`);
+    assert.ok(printed.includes(`http://localhost:${ports.ui}`), 'prints the Temporal UI URL');
+
+    // Temporal UI and the app's search attributes
+    assert.equal((await fetch(`http://localhost:${ports.ui}/`)).status, 200);
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const attributes = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    await connection.close();
+    for (const name of ['TestigoTenant', 'TestigoStatus', 'TestigoPhone', 'TestigoChannel']) assert.ok(name in attributes.customAttributes, `${name} is registered`);
+
+    // a verification, approved
+    const api = (route: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${ports.api}${route}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    assert.equal((await api('/readyz')).status, 200);
+    const created = await api('/v1/verifications', { to: '+34600999888', channel: 'sms' });
+    assert.equal(created.status, 201);
+    const sms = await eventually(async () => (await api('/sandbox/api/phones/+34600999888/sms')).body[0], 'the SMS');
+    const code = /\b(\d{6})\b/.exec(sms.body)![1];
+    assert.equal((await api(`/v1/verifications/${created.body.id}/checks`, { code })).body.status, 'approved');
+
+    // Ctrl-C stops every child: the API, the worker and the dev server (and its UI)
+    assert.equal(await ctrlC(first), 0);
+    assert.match(first.output(), /Stopped\./);
+    for (const port of [ports.api, ports.temporal, ports.ui]) assert.equal(await portOpen(port), false, `port ${port} is closed`);
+
+    // second start: same key, same rows, same workflow history
+    const second = await npmStart(env);
+    try {
+      assert.equal(/API key\s+(tsk_\S+)/.exec(second.output())?.[1], apiKey);
+      const again = await api(`/v1/verifications/${created.body.id}`);
+      assert.equal(again.status, 200);
+      assert.equal(again.body.status, 'approved');
+      assert.equal((await api('/sandbox/api/phones/+34600999888/sms')).body.length, 1, 'the sandbox handset kept its SMS');
+      const connection2 = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+      const described = await connection2.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: `verification-${created.body.id}` } });
+      await connection2.close();
+      assert.equal(described.workflowExecutionInfo?.status, 2 /* COMPLETED */);
+    } finally {
+      assert.equal(await ctrlC(second), 0);
+    }
+  });
+});
