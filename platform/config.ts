@@ -56,8 +56,9 @@ export class ConfigError extends Error {}
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+  // Decimal digits only: Number() would read ' ' as 0 and '0x1F90' as 8080.
+  const value = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 0 && value <= 65535)) throw new ConfigError(`${name} must be a port number (0–65535), got "${raw}"`);
   return value;
 }
 

@@ -20,7 +20,8 @@ export interface ResolvedCli {
 export class TemporalCliUnavailable extends Error {}
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.TESTIGO_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'testigo');
+  // Empty variables count as unset (as everywhere in the configuration, and as the XDG spec says).
+  const base = env.TESTIGO_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'testigo');
   return path.join(base, `temporal-${TEMPORAL_CLI_VERSION}`);
 }
 

@@ -1,0 +1,3 @@
+-- The application's own database beside Temporal's (run once by the postgres image at first start).
+CREATE ROLE testigo LOGIN PASSWORD 'testigo';
+CREATE DATABASE testigo OWNER testigo;
