@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await metricsRoutes(app);
-  await app.register(healthRoutes, { prisma, temporal });
+  await app.register(healthRoutes, { prisma, temporalAddress: config.temporal.address! });
   await app.register(codecRoutes, { prefix: '/codec', codec: deps.codec, token: config.codecToken, uiOrigins: [config.temporalUiUrl] });
 
   const service = new VerificationService({ prisma, temporal, taskQueue: config.temporal.taskQueue, keys: deps.keys });
