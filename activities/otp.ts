@@ -1,17 +1,17 @@
 // OTP activities: derive the code (never returned, never logged), send it, return only its keyed hash.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { deriveCode, hashCode, newNonce } from '../domain/otp-code';
 import { otpSmsText } from '../domain/otp-messages';
 import { sendOnce } from '../domain/outbox';
 import { ProviderError } from '../providers/sms';
 import type { SendOtpInput, SendOtpResult } from '../shared/otp';
 import type { ActivityDeps } from './deps';
+import { currentSendKey } from './send-key';
 
 export function createOtpActivities({ prisma, keys, sms, publicBaseUrl }: ActivityDeps) {
   return {
     async sendOtp(input: SendOtpInput): Promise<SendOtpResult> {
       if (input.channel !== 'sms') throw ApplicationFailure.nonRetryable(`channel ${input.channel} is not available yet`, 'ProviderRejected');
-      const info = Context.current().info;
       const nonce = newNonce();
       // First send of a generation creates its nonce; re-sends find the same one, hence the same code.
       const row = await prisma.otpCode.upsert({
@@ -31,7 +31,7 @@ export function createOtpActivities({ prisma, keys, sms, publicBaseUrl }: Activi
       try {
         const sent = await sendOnce(
           prisma,
-          { key: `${info.workflowExecution?.workflowId ?? info.workflowType}:${info.activityId}`, channel: 'sms', provider: sms.provider, to: input.to },
+          { ...currentSendKey(), channel: 'sms', provider: sms.provider, to: input.to },
           () => sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
         );
         return { codeHash: row.codeHash, send: { channel: 'sms', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId } };

@@ -7,6 +7,7 @@ import type { SentMessage } from '../providers/sms';
 
 export interface OutboxEntry {
   key: string;
+  workflowId: string;
   channel: 'sms' | 'whatsapp';
   provider: string;
   to: string;

@@ -27,6 +27,8 @@ export interface Config {
     appSecret?: string;
     verifyToken?: string;
   };
+  /** where the API process itself listens (the sandbox posts its webhooks there) */
+  ownBaseUrl: string;
   sms: {
     provider: SmsProvider;
     /** Twilio REST base; for the sandbox it is the app's own /sandbox/twilio mount */
@@ -50,6 +52,15 @@ export interface Config {
 
 /** Sandbox credentials: the sandbox accepts these and signs its webhooks with them. */
 export const SANDBOX_TWILIO = { accountSid: 'AC00000000000000000000000000000000', authToken: 'sandbox-twilio-auth-token', from: '+15005550006' };
+export const SANDBOX_WHATSAPP = {
+  phoneNumberId: '100000000000001',
+  /** the business's WhatsApp number as customers see it */
+  displayNumber: '+15550001111',
+  wabaId: '200000000000002',
+  accessToken: 'sandbox-whatsapp-access-token',
+  appSecret: 'sandbox-whatsapp-app-secret',
+  verifyToken: 'sandbox-whatsapp-verify-token',
+};
 
 export class ConfigError extends Error {}
 
@@ -111,15 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: opt(env, 'TEMPORAL_TASK_QUEUE') ?? 'testigo',
     },
     apiKey: opt(env, 'API_KEY'),
-    whatsapp: {
-      provider: whatsappProvider,
-      apiBaseUrl: (opt(env, 'WHATSAPP_API_BASE_URL') ?? (whatsappProvider === 'sandbox' ? `${ownBase}/sandbox/graph` : 'https://graph.facebook.com')).replace(/\/$/, ''),
-      apiVersion: opt(env, 'WHATSAPP_API_VERSION') ?? 'v23.0',
-      phoneNumberId: opt(env, 'WHATSAPP_PHONE_NUMBER_ID'),
-      accessToken: opt(env, 'WHATSAPP_ACCESS_TOKEN'),
-      appSecret: opt(env, 'WHATSAPP_APP_SECRET'),
-      verifyToken: opt(env, 'WHATSAPP_VERIFY_TOKEN'),
-    },
+    whatsapp: whatsappConfig(env, whatsappProvider, ownBase),
+    ownBaseUrl: ownBase,
     sms: { ...sms, twilioApiBaseUrl: sms.twilioApiBaseUrl.replace(/\/$/, '') },
     seal: { p12: opt(env, 'SEAL_P12'), p12Password: opt(env, 'SEAL_P12_PASSWORD') },
     tsaUrl: opt(env, 'TSA_URL'),
@@ -128,6 +132,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: (opt(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/$/, ''),
     logLevel: opt(env, 'LOG_LEVEL') ?? 'info',
     development: (opt(env, 'NODE_ENV') ?? 'development') !== 'production',
+  };
+}
+
+const WHATSAPP_DEFAULT_BASE: Record<WhatsAppProvider, (ownBase: string) => string> = {
+  sandbox: (ownBase) => `${ownBase}/sandbox/graph`,
+  cloud: () => 'https://graph.facebook.com',
+  '360dialog': () => 'https://waba-v2.360dialog.io',
+};
+
+function whatsappConfig(env: NodeJS.ProcessEnv, provider: WhatsAppProvider, ownBase: string): Config['whatsapp'] {
+  const sandbox = provider === 'sandbox';
+  const need = (name: string, sandboxValue: string) => opt(env, name) ?? (sandbox ? sandboxValue : required(env, name, `WHATSAPP_PROVIDER=${provider}`));
+  return {
+    provider,
+    apiBaseUrl: (opt(env, 'WHATSAPP_API_BASE_URL') ?? WHATSAPP_DEFAULT_BASE[provider](ownBase)).replace(/\/$/, ''),
+    apiVersion: opt(env, 'WHATSAPP_API_VERSION') ?? 'v23.0',
+    // 360dialog's key selects the number: no phone number id in its paths.
+    phoneNumberId: provider === '360dialog' ? opt(env, 'WHATSAPP_PHONE_NUMBER_ID') : need('WHATSAPP_PHONE_NUMBER_ID', SANDBOX_WHATSAPP.phoneNumberId),
+    accessToken: need('WHATSAPP_ACCESS_TOKEN', SANDBOX_WHATSAPP.accessToken),
+    appSecret: need('WHATSAPP_APP_SECRET', SANDBOX_WHATSAPP.appSecret),
+    verifyToken: need('WHATSAPP_VERIFY_TOKEN', SANDBOX_WHATSAPP.verifyToken),
   };
 }
 

@@ -74,16 +74,55 @@ CREATE TABLE "otp_code" (
 -- CreateTable
 CREATE TABLE "outbound_message" (
     "key" TEXT NOT NULL,
+    "workflow_id" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "to" TEXT NOT NULL,
     "provider_message_id" TEXT,
     "status" TEXT NOT NULL,
+    "status_at" TIMESTAMP(3),
+    "error_code" TEXT,
     "error" JSONB,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "outbound_message_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
+CREATE TABLE "inbox_event" (
+    "id" TEXT NOT NULL,
+    "provider" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "event_key" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "message_id" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "routed_to" TEXT,
+    "processed_at" TIMESTAMP(3),
+    "received_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "inbox_event_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "conversation_window" (
+    "business_number" TEXT NOT NULL,
+    "customer" TEXT NOT NULL,
+    "last_inbound_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "conversation_window_pkey" PRIMARY KEY ("business_number","customer")
+);
+
+-- CreateTable
+CREATE TABLE "conversation_wait" (
+    "workflow_id" TEXT NOT NULL,
+    "subject_id" TEXT NOT NULL,
+    "phone" TEXT NOT NULL,
+    "expects" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "conversation_wait_pkey" PRIMARY KEY ("workflow_id")
 );
 
 -- CreateIndex
@@ -103,6 +142,18 @@ CREATE INDEX "verification_tenant_id_to_created_at_idx" ON "verification"("tenan
 
 -- CreateIndex
 CREATE INDEX "outbound_message_provider_message_id_idx" ON "outbound_message"("provider_message_id");
+
+-- CreateIndex
+CREATE INDEX "outbound_message_workflow_id_idx" ON "outbound_message"("workflow_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "inbox_event_event_key_key" ON "inbox_event"("event_key");
+
+-- CreateIndex
+CREATE INDEX "inbox_event_message_id_idx" ON "inbox_event"("message_id");
+
+-- CreateIndex
+CREATE INDEX "conversation_wait_phone_created_at_idx" ON "conversation_wait"("phone", "created_at");
 
 -- AddForeignKey
 ALTER TABLE "api_key" ADD CONSTRAINT "api_key_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,159 @@
+// Turns verified provider webhooks into effects, once each: an inbox row per provider event (the
+// unique event key absorbs redeliveries), monotonic delivery statuses on our outbound messages, the
+// 24-hour window, and a signal to the workflow the event belongs to. Only cheap work happens here so
+// the webhook answers fast; anything heavy is the workflow's business, in activities.
+import { createHash, randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import { hashCode } from '../../domain/otp-code';
+import type { Keys } from '../../platform/keys';
+import type { PrismaClient } from '../../prisma/generated/client';
+import {
+  inboundMessageSignal,
+  messageStatusSignal,
+  parseButtonPayload,
+  STATUS_RANK,
+  workflowIdForSubject,
+  type DeliveryStatus,
+  type InboundEvent,
+  type InboundSignal,
+  type ProviderEvent,
+  type StatusEvent,
+} from '../../shared/messaging';
+
+export interface IngestResult {
+  received: number;
+  duplicates: number;
+  routed: number;
+}
+
+export interface IngestionDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  keys: Keys;
+  log: FastifyBaseLogger;
+}
+
+/** Statuses a message may still be in for `next` to be an advance (failed is terminal; read needs nothing before it). */
+function statusesBelow(next: DeliveryStatus): string[] {
+  const rank = STATUS_RANK[next];
+  return (Object.keys(STATUS_RANK) as DeliveryStatus[]).filter((s) => (next === 'failed' ? s !== 'failed' : STATUS_RANK[s] < rank && s !== 'failed'));
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export class WebhookIngestion {
+  constructor(private readonly deps: IngestionDeps) {}
+
+  async ingest(events: ProviderEvent[]): Promise<IngestResult> {
+    const result: IngestResult = { received: events.length, duplicates: 0, routed: 0 };
+    // Events of one batch are independent; statuses of one message stay correct in any order.
+    await Promise.all(
+      events.map(async (event) => {
+        const outcome = await this.ingestOne(event);
+        if (outcome === 'duplicate') result.duplicates++;
+        else if (outcome) result.routed++;
+      }),
+    );
+    return result;
+  }
+
+  /** @returns 'duplicate', the workflow id it was routed to, or undefined */
+  private async ingestOne(event: ProviderEvent): Promise<string | undefined | 'duplicate'> {
+    const { prisma } = this.deps;
+    const stored = { ...event, ...(event.kind === 'message' && event.text !== undefined ? { text: undefined, textSha256: sha256(event.text) } : {}) };
+    const inserted = await prisma.inboxEvent.createMany({
+      data: [{ id: `evt_${randomBytes(12).toString('base64url')}`, provider: event.provider, channel: event.channel, eventKey: event.eventKey, kind: event.kind, messageId: event.messageId, payload: stored as object }],
+      skipDuplicates: true,
+    });
+    if (inserted.count === 0) {
+      const existing = await prisma.inboxEvent.findUnique({ where: { eventKey: event.eventKey } });
+      // processed: a redelivery has no second effect. Unprocessed (we crashed half-way): finish it.
+      if (existing?.processedAt) return 'duplicate';
+    }
+    const routedTo = event.kind === 'status' ? await this.applyStatus(event) : await this.applyInbound(event);
+    await prisma.inboxEvent.update({ where: { eventKey: event.eventKey }, data: { processedAt: new Date(), routedTo: routedTo ?? null } });
+    return routedTo;
+  }
+
+  private async applyStatus(event: StatusEvent): Promise<string | undefined> {
+    const { prisma } = this.deps;
+    const message = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.messageId } });
+    if (!message) return undefined;
+    const advanced = await prisma.outboundMessage.updateMany({
+      where: { key: message.key, status: { in: statusesBelow(event.status) } },
+      data: {
+        status: event.status,
+        statusAt: new Date(event.at),
+        ...(event.errors?.length ? { errorCode: String(event.errors[0].code), error: event.errors as object[] } : {}),
+      },
+    });
+    // A status that does not move the message forward (late `sent` after `read`) changes nothing.
+    if (advanced.count === 0) return undefined;
+    await this.signal(message.workflowId, messageStatusSignal, { messageId: event.messageId, status: event.status, at: event.at, channel: event.channel, errors: event.errors });
+    return message.workflowId;
+  }
+
+  private async applyInbound(event: InboundEvent): Promise<string | undefined> {
+    const { prisma } = this.deps;
+    if (event.channel === 'whatsapp') {
+      // Each customer message opens (or refreshes) the 24-hour window; never move it backwards.
+      const at = new Date(event.at);
+      await prisma.conversationWindow.upsert({
+        where: { businessNumber_customer: { businessNumber: event.to, customer: event.from } },
+        create: { businessNumber: event.to, customer: event.from, lastInboundAt: at },
+        update: {},
+      });
+      await prisma.conversationWindow.updateMany({ where: { businessNumber: event.to, customer: event.from, lastInboundAt: { lt: at } }, data: { lastInboundAt: at } });
+    }
+    const target = await this.route(event);
+    if (!target) return undefined;
+    const signal: InboundSignal = {
+      messageId: event.messageId,
+      from: event.from,
+      type: event.type,
+      at: event.at,
+      buttonPayload: event.buttonPayload,
+      contextId: event.contextId,
+      document: event.document,
+      ...(event.text !== undefined
+        ? { textHash: hashCode(this.deps.keys.otpHash, target.subjectId, event.text), ...(target.expects === 'text' ? { text: event.text } : {}) }
+        : {}),
+    };
+    await this.signal(target.workflowId, inboundMessageSignal, signal);
+    return target.workflowId;
+  }
+
+  /** Button payload → its subject; reply context → the workflow that sent that message; free text → the newest wait for this phone. */
+  private async route(event: InboundEvent): Promise<{ workflowId: string; subjectId: string; expects: string } | undefined> {
+    const { prisma } = this.deps;
+    if (event.buttonPayload) {
+      const parsed = parseButtonPayload(event.buttonPayload);
+      const workflowId = parsed && workflowIdForSubject(parsed.subjectId);
+      if (parsed && workflowId) return { workflowId, subjectId: parsed.subjectId, expects: 'button' };
+    }
+    if (event.contextId) {
+      const original = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.contextId } });
+      const wait = original && (await prisma.conversationWait.findUnique({ where: { workflowId: original.workflowId } }));
+      if (wait) return { workflowId: wait.workflowId, subjectId: wait.subjectId, expects: wait.expects };
+    }
+    if (event.text !== undefined) {
+      const wait = await prisma.conversationWait.findFirst({ where: { phone: event.from }, orderBy: { createdAt: 'desc' } });
+      if (wait) return { workflowId: wait.workflowId, subjectId: wait.subjectId, expects: wait.expects };
+    }
+    return undefined;
+  }
+
+  private async signal<T>(workflowId: string, definition: import('@temporalio/workflow').SignalDefinition<[T]>, arg: T): Promise<void> {
+    try {
+      await this.deps.temporal.workflow.getHandle(workflowId).signal(definition, arg);
+    } catch (error) {
+      // A closed workflow has nothing left to learn from this event; it stays recorded in the inbox.
+      if (error instanceof WorkflowNotFoundError) {
+        this.deps.log.info({ workflowId }, 'webhook event for a closed workflow');
+        return;
+      }
+      throw error;
+    }
+  }
+}
