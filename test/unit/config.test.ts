@@ -71,6 +71,8 @@ describe('loadConfig', () => {
       WHATSAPP_API_VERSION: 'v24.0',
       WHATSAPP_PHONE_NUMBER_ID: '123',
       WHATSAPP_ACCESS_TOKEN: 'tok',
+      WHATSAPP_APP_SECRET: 'app-secret',
+      WHATSAPP_VERIFY_TOKEN: 'verify',
       SMS_PROVIDER: 'twilio',
       TWILIO_ACCOUNT_SID: 'AC1',
       TWILIO_AUTH_TOKEN: 'auth',
@@ -143,7 +145,20 @@ describe('loadConfig', () => {
       () => loadConfig({ WHATSAPP_PROVIDER: 'Cloud' }),
       (e: unknown) => e instanceof ConfigError && e.message.includes('WHATSAPP_PROVIDER') && e.message.includes('360dialog'),
     );
-    assert.equal(loadConfig({ WHATSAPP_PROVIDER: '360dialog' }).whatsapp.provider, '360dialog');
+    const dialog = loadConfig({ WHATSAPP_PROVIDER: '360dialog', WHATSAPP_ACCESS_TOKEN: 'd360', WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v' });
+    assert.equal(dialog.whatsapp.provider, '360dialog');
+    assert.equal(dialog.whatsapp.apiBaseUrl, 'https://waba-v2.360dialog.io');
+    assert.equal(dialog.whatsapp.phoneNumberId, undefined);
+  });
+
+  it('requires the WhatsApp credentials of a real provider, naming the missing one, and defaults them for the sandbox', () => {
+    for (const missing of ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']) {
+      const env: Record<string, string> = { WHATSAPP_PROVIDER: 'cloud', WHATSAPP_PHONE_NUMBER_ID: '1', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v' };
+      delete env[missing];
+      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.message.includes(missing));
+    }
+    const sandbox = loadConfig({}).whatsapp;
+    assert.ok(sandbox.phoneNumberId && sandbox.accessToken && sandbox.appSecret && sandbox.verifyToken);
   });
 
   it('requires the Twilio credentials when SMS_PROVIDER=twilio, naming the missing one', () => {
