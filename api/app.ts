@@ -7,7 +7,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isValidE164 } from '../domain/phone';
-import type { Config } from '../platform/config';
+import { SANDBOX_WHATSAPP, type Config } from '../platform/config';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
 import { sandboxPlugin } from '../sandbox';
@@ -80,7 +80,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(sandboxPlugin, {
       prefix: '/sandbox',
       store: deps.sandbox,
-      twilio: { accountSid: config.sms.twilioAccountSid, authToken: config.sms.twilioAuthToken },
+      twilio: { accountSid: config.sms.twilioAccountSid, authToken: config.sms.twilioAuthToken, inboundWebhookUrl: `${config.publicBaseUrl}/webhooks/sms/twilio` },
+      whatsapp: {
+        phoneNumberId: config.whatsapp.phoneNumberId ?? SANDBOX_WHATSAPP.phoneNumberId,
+        displayNumber: SANDBOX_WHATSAPP.displayNumber,
+        wabaId: SANDBOX_WHATSAPP.wabaId,
+        accessToken: config.whatsapp.accessToken ?? SANDBOX_WHATSAPP.accessToken,
+        appSecret: config.whatsapp.appSecret ?? SANDBOX_WHATSAPP.appSecret,
+        webhookUrl: `${config.publicBaseUrl}/webhooks/whatsapp`,
+      },
     });
   }
   return app;

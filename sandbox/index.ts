@@ -8,7 +8,21 @@ import { sandboxTwilio } from './twilio';
 
 export interface SandboxOptions {
   store: SandboxStore;
-  twilio: { accountSid: string; authToken: string };
+  twilio: { accountSid: string; authToken: string; inboundWebhookUrl: string };
+  whatsapp: SandboxWhatsAppOptions;
+}
+
+export interface SandboxWhatsAppOptions {
+  phoneNumberId: string;
+  /** the business number as handsets see it */
+  displayNumber: string;
+  wabaId: string;
+  /** bearer token the emulated Graph API accepts (and D360-API-KEY in 360dialog mode) */
+  accessToken: string;
+  /** signs the webhooks (X-Hub-Signature-256) */
+  appSecret: string;
+  /** where the emulator posts its webhooks (the app's /webhooks/whatsapp) */
+  webhookUrl: string;
 }
 
 export async function sandboxPlugin(app: FastifyInstance, options: SandboxOptions) {
@@ -21,7 +35,7 @@ export async function sandboxPlugin(app: FastifyInstance, options: SandboxOption
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  await app.register(sandboxTwilio, { prefix: '/twilio', store, ...options.twilio });
+  await app.register(sandboxTwilio, { prefix: '/twilio', store, accountSid: options.twilio.accountSid, authToken: options.twilio.authToken });
 
   const phoneParam = { type: 'object', properties: { phone: { type: 'string', format: 'e164' } }, required: ['phone'] } as const;
 
