@@ -1,11 +1,15 @@
 import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmsSender } from '../providers/sms';
+import type { WhatsAppSender } from '../providers/whatsapp';
 
 /** Everything activities need, injected by the worker (and by tests that build their own). */
 export interface ActivityDeps {
   prisma: PrismaClient;
   keys: Keys;
   sms: SmsSender;
+  whatsapp: WhatsAppSender;
+  /** WhatsApp template names (per-tenant overrides come with the tenant settings) */
+  templates: { otpTemplate: string };
   publicBaseUrl: string;
 }

@@ -8,10 +8,9 @@ import type { SendOtpInput, SendOtpResult } from '../shared/otp';
 import type { ActivityDeps } from './deps';
 import { currentSendKey } from './send-key';
 
-export function createOtpActivities({ prisma, keys, sms, publicBaseUrl }: ActivityDeps) {
+export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, publicBaseUrl }: ActivityDeps) {
   return {
     async sendOtp(input: SendOtpInput): Promise<SendOtpResult> {
-      if (input.channel !== 'sms') throw ApplicationFailure.nonRetryable(`channel ${input.channel} is not available yet`, 'ProviderRejected');
       const nonce = newNonce();
       // First send of a generation creates its nonce; re-sends find the same one, hence the same code.
       const row = await prisma.otpCode.upsert({
@@ -26,13 +25,20 @@ export function createOtpActivities({ prisma, keys, sms, publicBaseUrl }: Activi
         update: {},
       });
       const code = deriveCode(keys.otpCode, row.nonce, input.codeLength);
-      const expiresInMinutes = Math.ceil((Date.parse(input.expiresAt) - Date.now()) / 60_000);
-      const body = otpSmsText({ locale: input.locale, brand: input.brand, code, expiresInMinutes });
+      const sendKey = currentSendKey();
       try {
-        const sent = await sendOnce(
-          prisma,
-          { ...currentSendKey(), channel: 'sms', provider: sms.provider, to: input.to },
-          () => sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
+        if (input.channel === 'whatsapp') {
+          // Authentication template with a copy-code button; Meta renders the text and the expiry.
+          const sent = await sendOnce(prisma, { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to }, async () => ({
+            messageId: await whatsapp.sendAuthenticationCode(input.to, { name: templates.otpTemplate, language: input.locale, code }, { correlationId: input.subjectId }),
+            status: 'accepted',
+          }));
+          return { codeHash: row.codeHash, send: { channel: 'whatsapp', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId } };
+        }
+        const expiresInMinutes = Math.ceil((Date.parse(input.expiresAt) - Date.now()) / 60_000);
+        const body = otpSmsText({ locale: input.locale, brand: input.brand, code, expiresInMinutes });
+        const sent = await sendOnce(prisma, { ...sendKey, channel: 'sms', provider: sms.provider, to: input.to }, () =>
+          sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
         );
         return { codeHash: row.codeHash, send: { channel: 'sms', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId } };
       } catch (error) {
@@ -52,6 +58,10 @@ export function toActivityFailure(error: unknown): unknown {
       return ApplicationFailure.create({ message: error.message, type: 'ProviderAuth', details: [error.details] });
     case 'invalid_recipient':
       return ApplicationFailure.nonRetryable(error.message, 'InvalidRecipient', error.details);
+    case 'template_required':
+      return ApplicationFailure.nonRetryable(error.message, 'TemplateRequired', error.details);
+    case 'not_on_whatsapp':
+      return ApplicationFailure.nonRetryable(error.message, 'NotOnWhatsApp', error.details);
     default:
       return ApplicationFailure.nonRetryable(error.message, 'ProviderRejected', error.details);
   }

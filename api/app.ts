@@ -22,6 +22,9 @@ import { metricsRoutes } from './routes/metrics';
 import { verificationRoutes } from './routes/verifications';
 import { ProblemSchema } from './schemas/common';
 import { VerificationService } from './verification-service';
+import { WebhookIngestion } from './webhooks/ingestion';
+import { twilioWebhookRoutes } from './webhooks/twilio';
+import { whatsappWebhookRoutes } from './webhooks/whatsapp';
 
 export interface AppDeps {
   config: Config;
@@ -74,6 +77,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(verificationRoutes, { service });
     },
     { prefix: '/v1' },
+  );
+
+  const ingestion = new WebhookIngestion({ prisma, temporal, keys: deps.keys, log: app.log });
+  await app.register(
+    async (hooks) => {
+      await hooks.register(whatsappWebhookRoutes, {
+        ingestion,
+        appSecret: config.whatsapp.appSecret ?? '',
+        verifyToken: config.whatsapp.verifyToken ?? '',
+        provider: config.whatsapp.provider,
+      });
+      await hooks.register(twilioWebhookRoutes, { ingestion, authToken: config.sms.twilioAuthToken, publicBaseUrl: config.publicBaseUrl, provider: config.sms.provider });
+    },
+    { prefix: '/webhooks' },
   );
 
   if (deps.sandbox) {

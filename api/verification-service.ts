@@ -41,6 +41,8 @@ export class VerificationService {
       purpose: body.purpose,
       codeLength: body.codeLength ?? 6,
       maxAttempts: body.maxAttempts ?? 5,
+      fallback: body.channel === 'whatsapp' ? (body.fallback ?? 'sms') : 'none',
+      fallbackAfterSeconds: body.fallbackAfterSeconds ?? 30,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
     };
     // The read model row exists before the workflow, so its first projection has a row to update.
@@ -57,6 +59,8 @@ export class VerificationService {
         codeLength: input.codeLength,
         ttlSeconds,
         maxAttempts: input.maxAttempts,
+        fallback: input.fallback,
+        fallbackAfterSeconds: input.fallbackAfterSeconds,
         attemptsRemaining: input.maxAttempts,
         status: 'pending',
         expiresAt: new Date(input.expiresAt),
@@ -139,10 +143,11 @@ export function present(row: Verification): VerificationResponse {
     locale: row.locale,
     codeLength: row.codeLength,
     maxAttempts: row.maxAttempts,
+    fallback: row.fallback as 'sms' | 'none',
     attemptsRemaining: row.attemptsRemaining,
     expiresAt: row.expiresAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    sends: (row.sends as unknown as OtpSend[]).map(({ channel, at, status }) => ({ channel, at, status })),
+    sends: (row.sends as unknown as OtpSend[]).map(({ channel, at, status, error }) => ({ channel, at, status, ...(error !== undefined ? { error } : {}) })),
   };
 }

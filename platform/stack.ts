@@ -10,6 +10,7 @@ import type { ActivityDeps } from '../activities';
 import { buildApp } from '../api/app';
 import { ensureTenantWithKey } from '../domain/tenants';
 import { TwilioSmsClient } from '../providers/twilio-sms';
+import { CloudApiClient } from '../providers/whatsapp';
 import { SandboxStore } from '../sandbox/store';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from '../worker/create-worker';
@@ -111,6 +112,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         authToken: config.sms.twilioAuthToken,
         from: config.sms.twilioFrom,
       }),
+      whatsapp: new CloudApiClient({
+        baseUrl: config.whatsapp.apiBaseUrl,
+        version: config.whatsapp.apiVersion,
+        phoneNumberId: config.whatsapp.phoneNumberId,
+        accessToken: config.whatsapp.accessToken ?? '',
+        style: config.whatsapp.provider === '360dialog' ? '360dialog' : 'cloud',
+        provider: config.whatsapp.provider,
+      }),
+      templates: { otpTemplate: 'otp_code' },
       publicBaseUrl: config.publicBaseUrl,
     };
     worker = await createWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, codec, deps });

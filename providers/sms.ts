@@ -21,7 +21,12 @@ export interface SmsSender {
 export class ProviderError extends Error {
   constructor(
     message: string,
-    readonly kind: 'retryable' | 'rejected' | 'invalid_recipient' | 'auth',
+    /**
+     * retryable: back off and retry (honouring retryAfterMs); auth: a token problem (retried: an
+     * operator may fix it); rejected / invalid_recipient: fix, don't retry; template_required: outside
+     * the 24-hour window, send a template; not_on_whatsapp: switch the conversation to SMS.
+     */
+    readonly kind: 'retryable' | 'rejected' | 'invalid_recipient' | 'auth' | 'template_required' | 'not_on_whatsapp',
     readonly details: { httpStatus?: number; code?: number | string; retryAfterMs?: number } = {},
   ) {
     super(message);

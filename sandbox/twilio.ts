@@ -3,19 +3,49 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isValidE164 } from '../domain/phone';
-import type { SandboxStore } from './store';
+import type { SandboxSms, SandboxStore } from './store';
+import { postTwilioWebhook } from './twilio-webhooks';
 
 export interface SandboxTwilioOptions {
   store: SandboxStore;
   accountSid: string;
   authToken: string;
+  /** pause between status callbacks (queued → sent → delivered) */
+  statusDelayMs?: number;
+}
+
+/** Numbers the sandbox cannot deliver SMS to (status `undelivered`, error 30003), e.g. +34699000000. */
+export const UNDELIVERABLE_SMS = /^\+\d+99000000$/;
+
+/** Posts the status callbacks Twilio would send for this message (none for the initial `queued`). */
+async function deliverSms(sms: SandboxSms, accountSid: string, authToken: string, delayMs: number, onChange: () => void): Promise<void> {
+  const steps: Array<[string, Record<string, string>]> = UNDELIVERABLE_SMS.test(sms.to)
+    ? [['sent', {}], ['undelivered', { ErrorCode: '30003', ErrorMessage: 'Unreachable destination handset' }]]
+    : [['sent', {}], ['delivered', {}]];
+  for (const [status, extra] of steps) {
+    await new Promise((r) => setTimeout(r, delayMs));
+    sms.status = status;
+    onChange();
+    if (!sms.statusCallback) continue;
+    const params = { AccountSid: accountSid, ApiVersion: '2010-04-01', From: sms.from, To: sms.to, MessageSid: sms.id, SmsSid: sms.id, MessageStatus: status, SmsStatus: status, ...extra };
+    await postTwilioWebhook(sms.statusCallback, authToken, params).catch(() => undefined);
+  }
+}
+
+/** The customer texts the business: Twilio's inbound webhook, signed. */
+export async function sendInboundSms(options: { url: string; accountSid: string; authToken: string; from: string; to: string; body: string }): Promise<string> {
+  const sid = `SM${randomBytes(16).toString('hex')}`;
+  const params = { AccountSid: options.accountSid, ApiVersion: '2010-04-01', From: options.from, To: options.to, Body: options.body, MessageSid: sid, SmsSid: sid, SmsMessageSid: sid, SmsStatus: 'received', NumMedia: '0', NumSegments: '1' };
+  const status = await postTwilioWebhook(options.url, options.authToken, params);
+  if (status >= 300) throw new Error(`the app answered ${status} to the inbound SMS webhook`);
+  return sid;
 }
 
 function twilioError(reply: FastifyReply, status: number, code: number, message: string) {
   return reply.code(status).send({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 }
 
-export async function sandboxTwilio(app: FastifyInstance, { store, accountSid, authToken }: SandboxTwilioOptions) {
+export async function sandboxTwilio(app: FastifyInstance, { store, accountSid, authToken, statusDelayMs = 5 }: SandboxTwilioOptions) {
   app.post<{ Params: { sid: string }; Body: Record<string, string> }>('/2010-04-01/Accounts/:sid/Messages.json', async (request, reply) => {
     const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
     if (request.headers.authorization !== expected || request.params.sid !== accountSid) {
@@ -28,7 +58,9 @@ export async function sandboxTwilio(app: FastifyInstance, { store, accountSid, a
     if (!body.Body) return twilioError(reply, 400, 21602, 'Message body is required.');
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const now = new Date();
-    store.addSms({ id: sid, accountSid, from: body.From, to: body.To, body: body.Body, status: 'queued', statusCallback: body.StatusCallback, at: now.toISOString() });
+    const sms: SandboxSms = { id: sid, accountSid, from: body.From, to: body.To, body: body.Body, status: 'queued', statusCallback: body.StatusCallback, at: now.toISOString() };
+    store.addSms(sms);
+    void deliverSms(sms, accountSid, authToken, statusDelayMs, () => store.touch(sms.to));
     return reply.code(201).send({
       sid,
       account_sid: accountSid,

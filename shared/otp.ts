@@ -5,6 +5,8 @@ export const OTP_CHANNELS: readonly OtpChannel[] = ['sms', 'whatsapp'];
 export type OtpStatus = 'pending' | 'approved' | 'expired' | 'max_attempts_reached' | 'canceled' | 'failed';
 export const TERMINAL_OTP_STATUSES: readonly OtpStatus[] = ['approved', 'expired', 'max_attempts_reached', 'canceled', 'failed'];
 
+export type OtpFallback = 'sms' | 'none';
+
 export type Locale = 'es' | 'en';
 export const LOCALES: readonly Locale[] = ['es', 'en'];
 
@@ -15,6 +17,8 @@ export interface OtpSend {
   status: string;
   /** provider message id (Twilio SM…, WhatsApp wamid…) */
   messageId?: string;
+  /** provider error code when the send failed after acceptance (e.g. 131026) */
+  error?: number | string;
 }
 
 export interface SendOtpInput {

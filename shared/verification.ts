@@ -1,7 +1,7 @@
 // The verification workflow's interface: input, messages and state. Imported by the workflow, the
 // activities and the API (no Node imports here: it is bundled into workflow code).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Locale, OtpChannel, OtpCheckResult, OtpSend, OtpStatus } from './otp';
+import type { Locale, OtpChannel, OtpCheckResult, OtpFallback, OtpSend, OtpStatus } from './otp';
 
 export const VERIFICATION_WORKFLOW = 'verificationWorkflow';
 
@@ -15,6 +15,8 @@ export interface VerificationInput {
   purpose?: string;
   codeLength: number;
   maxAttempts: number;
+  fallback: OtpFallback;
+  fallbackAfterSeconds: number;
   /** set by the API at creation so its 201 and the workflow agree on the deadline */
   expiresAt: string;
 }

@@ -3,7 +3,8 @@
 // history that feeds the evidence. Codes never enter workflow code: activities derive and send them,
 // and the workflow only ever compares keyed hashes.
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
-import type { OtpChannel, OtpCheckResult, OtpSend, OtpStatus, SendOtpInput } from '../shared/otp';
+import { STATUS_RANK, type DeliveryStatus, type StatusSignal } from '../shared/messaging';
+import type { OtpChannel, OtpCheckResult, OtpFallback, OtpSend, OtpStatus, SendOtpInput } from '../shared/otp';
 import type { Activities } from '../activities';
 
 const { sendOtp } = proxyActivities<Activities>({
@@ -15,14 +16,19 @@ const { sendOtp } = proxyActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '20 seconds',
     maximumAttempts: 8,
-    nonRetryableErrorTypes: ['ProviderRejected', 'InvalidRecipient'],
+    nonRetryableErrorTypes: ['ProviderRejected', 'InvalidRecipient', 'NotOnWhatsApp', 'TemplateRequired'],
   },
 });
 
 export interface OtpStepOptions extends Omit<SendOtpInput, 'generation' | 'channel'> {
   channel: OtpChannel;
   maxAttempts: number;
+  /** where to go when WhatsApp fails or does not deliver in time */
+  fallback: OtpFallback;
+  fallbackAfterMs: number;
 }
+
+const isDelivered = (status: string) => status === 'delivered' || status === 'read';
 
 export class OtpStep {
   status: OtpStatus = 'pending';
@@ -41,18 +47,47 @@ export class OtpStep {
     return this.status === 'pending';
   }
 
-  /** Sends the current code on a channel; a failure on every channel makes the step `failed`. */
-  async send(channel: OtpChannel = this.options.channel): Promise<void> {
-    const { maxAttempts: _ignored, ...input } = this.options;
+  /**
+   * Delivers the code: on the requested channel, then — WhatsApp first — on SMS when WhatsApp rejects
+   * the send, reports it failed (e.g. 131026, not on WhatsApp), or has not confirmed delivery within
+   * `fallbackAfterMs`. The step is `failed` when every channel failed.
+   */
+  async deliver(): Promise<void> {
+    const first = await this.send(this.options.channel);
+    if (this.options.channel === 'whatsapp' && this.options.fallback === 'sms') {
+      if (first) {
+        await condition(() => !this.pending || isDelivered(first.status) || first.status === 'failed', this.options.fallbackAfterMs);
+        if (!this.pending || isDelivered(first.status)) return;
+      }
+      await this.send('sms');
+    }
+    if (this.pending && this.sends.every((s) => s.status === 'failed')) this.status = 'failed';
+  }
+
+  /** Sends the current code on a channel; undefined when the provider refused it for good. */
+  private async send(channel: OtpChannel): Promise<OtpSend | undefined> {
+    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, ...input } = this.options;
     try {
       const result = await sendOtp({ ...input, channel, generation: this.generation });
       this.codeHash = result.codeHash;
       this.sends.push(result.send);
+      return result.send;
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       this.sends.push({ channel, at: new Date().toISOString(), status: 'failed' });
-      if (this.pending) this.status = 'failed';
+      return undefined;
     }
+  }
+
+  /** A delivery status for one of our sends (webhooks: duplicated, reordered): only ever moves forward. */
+  onStatus(signal: StatusSignal): boolean {
+    const send = this.sends.find((s) => s.messageId === signal.messageId);
+    if (!send) return false;
+    const current = STATUS_RANK[send.status as DeliveryStatus] ?? 0;
+    if (send.status === 'failed' || STATUS_RANK[signal.status] <= current) return false;
+    send.status = signal.status;
+    if (signal.errors?.length) send.error = signal.errors[0].code;
+    return true;
   }
 
   /**

@@ -3,6 +3,7 @@
 // to the database before the caller gets its answer, so GET agrees with what a check returned.
 import { allHandlersFinished, condition, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { messageStatusSignal } from '../shared/messaging';
 import { STATUS } from '../shared/search-attributes';
 import { checkUpdate, stateQuery, type VerificationInput, type VerificationState } from '../shared/verification';
 import { OtpStep } from './otp-step';
@@ -23,6 +24,8 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
     codeLength: input.codeLength,
     maxAttempts: input.maxAttempts,
     expiresAt: input.expiresAt,
+    fallback: input.fallback,
+    fallbackAfterMs: input.fallbackAfterSeconds * 1000,
   });
   let version = 0;
   let indexedStatus = otp.status;
@@ -38,6 +41,9 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
   };
 
   setHandler(stateQuery, state);
+  setHandler(messageStatusSignal, async (signal) => {
+    if (otp.onStatus(signal)) await publish();
+  });
   setHandler(
     checkUpdate,
     async ({ attemptHash }) => {
@@ -55,8 +61,13 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
     },
   );
 
-  await otp.send();
+  // Publish as soon as the first send is recorded, then again when delivery settles (or fell back).
+  const delivering = otp.deliver();
+  await condition(() => otp.sends.length > 0 || !otp.pending);
   await publish();
+  const published = { sends: otp.sends.length, status: otp.status };
+  await delivering;
+  if (otp.sends.length !== published.sends || otp.status !== published.status) await publish();
   // Approval and exhaustion are published by the check handler; only expiry is left to record here.
   if (otp.pending && (await otp.outcome()) === 'expired') await publish();
   await condition(allHandlersFinished);

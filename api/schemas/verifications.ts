@@ -1,14 +1,14 @@
 // JSON schemas of the verification routes (validated by Fastify's Ajv, published in /openapi.json).
 import { Type, type Static } from 'typebox';
-import { LOCALES } from '../../shared/otp';
+import { LOCALES, OTP_CHANNELS } from '../../shared/otp';
 
-/** Channels accepted today; WhatsApp joins with the messaging layer. */
-export const ACCEPTED_CHANNELS = ['sms'] as const;
 
 export const CreateVerificationBody = Type.Object(
   {
     to: Type.String({ format: 'e164', description: 'Recipient in E.164, e.g. +34600111222', examples: ['+34600111222'] }),
-    channel: Type.Enum([...ACCEPTED_CHANNELS], { description: 'Delivery channel of the code' }),
+    channel: Type.Enum([...OTP_CHANNELS], { description: 'Delivery channel of the code: a WhatsApp authentication template, or SMS' }),
+    fallback: Type.Optional(Type.Enum(['sms', 'none'], { description: 'WhatsApp only: send by SMS when WhatsApp fails or does not deliver in time (default sms)' })),
+    fallbackAfterSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 600, default: 30, description: 'WhatsApp only: how long to wait for `delivered` before falling back' })),
     purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Free label, e.g. login, payment' })),
     locale: Type.Optional(Type.Enum([...LOCALES], { default: 'es' })),
     brand: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name shown in the message' })),
@@ -39,7 +39,8 @@ export const VerificationResponse = Type.Object(
     expiresAt: Type.String({ format: 'date-time' }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
-    sends: Type.Array(Type.Object({ channel: Type.String(), at: Type.String({ format: 'date-time' }), status: Type.String() })),
+    fallback: Type.Enum(['sms', 'none']),
+    sends: Type.Array(Type.Object({ channel: Type.String(), at: Type.String({ format: 'date-time' }), status: Type.String(), error: Type.Optional(Type.Union([Type.String(), Type.Number()])) })),
   },
   { $id: 'Verification' },
 );

@@ -69,11 +69,26 @@ for (const kind of databases()) {
       assert.equal(fetched.body.attemptsRemaining, 3);
       assert.equal(fetched.body.sends.length, 1);
       assert.equal(fetched.body.sends[0].channel, 'sms');
-      assert.equal(fetched.body.sends[0].status, 'queued');
+      assert.ok(['queued', 'sent', 'delivered'].includes(fetched.body.sends[0].status));
 
       // The workflow closed on approval; a later check still says why instead of a bare 404.
       const again = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } });
       assert.deepEqual(again.body, { valid: false, status: 'approved', attemptsRemaining: 3 });
+    });
+
+    it('follows the SMS delivery through Twilio status callbacks (signed, validated, monotonic)', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+      await eventually(async () => {
+        const { body } = await t.request('GET', `/v1/verifications/${created.body.id}`);
+        return body.sends[0]?.status === 'delivered' ? true : undefined;
+      }, 'the delivered status');
+      const [sms] = await smsFor(t, phone);
+      const outbound = await t.stack.db.prisma.outboundMessage.findFirst({ where: { providerMessageId: sms.id } });
+      assert.equal(outbound?.status, 'delivered');
+      const inbox = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: sms.id }, orderBy: { receivedAt: 'asc' } });
+      assert.deepEqual(inbox.map((e) => e.eventKey), [`twilio:status:${sms.id}:sent`, `twilio:status:${sms.id}:delivered`]);
+      assert.ok(inbox.every((e) => e.routedTo === verificationWorkflowId(created.body.id)));
     });
 
     it('locks the verification after maxAttempts wrong codes, even against the right one', async () => {

@@ -48,6 +48,8 @@ CREATE TABLE "verification" (
     "code_length" INTEGER NOT NULL,
     "ttl_seconds" INTEGER NOT NULL,
     "max_attempts" INTEGER NOT NULL,
+    "fallback" TEXT NOT NULL DEFAULT 'none',
+    "fallback_after_seconds" INTEGER NOT NULL DEFAULT 30,
     "attempts_remaining" INTEGER NOT NULL,
     "status" TEXT NOT NULL,
     "sends" JSONB NOT NULL DEFAULT '[]',
