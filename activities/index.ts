@@ -1,6 +1,7 @@
 // The activity factory: the worker injects its dependencies (database, keys, providers, config),
 // workflows import only the resulting *type*.
 import type { ActivityDeps } from './deps';
+import { createCallbackActivities } from './callbacks';
 import { createOtpActivities } from './otp';
 import { createVerificationActivities } from './verification';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createOtpActivities(deps),
     ...createVerificationActivities(deps),
+    ...createCallbackActivities(deps),
   };
 }
 

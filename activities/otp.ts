@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { deriveCode, hashCode, newNonce } from '../domain/otp-code';
 import { otpSmsText } from '../domain/otp-messages';
 import { sendOnce } from '../domain/outbox';
+import { tenantSettings } from '../domain/tenants';
 import { ProviderError } from '../providers/sms';
 import type { SendOtpInput, SendOtpResult } from '../shared/otp';
 import type { ActivityDeps } from './deps';
@@ -30,7 +31,7 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
         if (input.channel === 'whatsapp') {
           // Authentication template with a copy-code button; Meta renders the text and the expiry.
           const sent = await sendOnce(prisma, { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to }, async () => ({
-            messageId: await whatsapp.sendAuthenticationCode(input.to, { name: templates.otpTemplate, language: input.locale, code }, { correlationId: input.subjectId }),
+            messageId: await whatsapp.sendAuthenticationCode(input.to, { name: (await tenantSettings(prisma, input.tenantId)).otpTemplate ?? templates.otpTemplate, language: input.locale, code }, { correlationId: input.subjectId }),
             status: 'accepted',
           }));
           return { codeHash: row.codeHash, send: { channel: 'whatsapp', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId } };

@@ -19,6 +19,7 @@ import { registerProblemHandlers } from './problem';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
+import { settingsRoutes } from './routes/settings';
 import { verificationRoutes } from './routes/verifications';
 import { ProblemSchema } from './schemas/common';
 import { VerificationService } from './verification-service';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       addBearerAuth(v1, prisma);
       addIdempotency(v1, prisma);
       await v1.register(verificationRoutes, { service });
+      await v1.register(settingsRoutes, { prisma, keys: deps.keys });
     },
     { prefix: '/v1' },
   );

@@ -1,16 +1,29 @@
 // Application service behind the verification routes: the database read model for reads and
 // tenant scoping, Temporal for everything that changes a verification.
 import { randomBytes } from 'node:crypto';
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { hashCode } from '../domain/otp-code';
 import { maskPhone } from '../domain/phone';
+import { releaseSendSlot, takeSendSlot } from '../domain/send-limit';
+import { tenantSettings } from '../domain/tenants';
+import { present } from '../domain/verification-view';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient, Verification } from '../prisma/generated/client';
-import type { OtpCheckResult, OtpSend, OtpStatus } from '../shared/otp';
+import { RESEND_COOLDOWN_SECONDS, type OtpChannel, type OtpCheckResult, type OtpStatus } from '../shared/otp';
 import { CHANNEL, PHONE, STATUS, TENANT } from '../shared/search-attributes';
-import { checkUpdate, VERIFICATION_WORKFLOW, verificationWorkflowId, type VerificationInput } from '../shared/verification';
-import type { CreateVerificationBody, VerificationResponse } from './schemas/verifications';
+import {
+  cancelUpdate,
+  checkUpdate,
+  RESEND_COOLDOWN_FAILURE,
+  resendUpdate,
+  stateQuery,
+  VERIFICATION_WORKFLOW,
+  verificationWorkflowId,
+  type VerificationInput,
+} from '../shared/verification';
 import { HttpProblem } from './problem';
+import type { CreateVerificationBody, VerificationResponse } from './schemas/verifications';
 
 export interface VerificationServiceDeps {
   prisma: PrismaClient;
@@ -24,27 +37,38 @@ const UPDATE_TIMEOUT_MS = 10_000;
 /** gRPC NOT_FOUND: the workflow closed while the update was in flight. */
 const GRPC_NOT_FOUND = 5;
 
+function tooManySends(retryAfterSeconds: number, phone: string): HttpProblem {
+  return new HttpProblem(429, 'send-limit', 'Too Many Requests', `At most 5 codes per phone number every 10 minutes: ${maskPhone(phone)} can get another in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+}
+
 export class VerificationService {
   constructor(private readonly deps: VerificationServiceDeps) {}
 
-  async create(tenantId: string, body: CreateVerificationBody): Promise<VerificationResponse> {
+  /** `options` exist for tests (a cool-down shorter than the product's 30 s); the API never passes them. */
+  async create(tenantId: string, body: CreateVerificationBody, options: { resendCooldownSeconds?: number } = {}): Promise<VerificationResponse> {
     const { prisma, temporal, taskQueue } = this.deps;
     const id = `ver_${randomBytes(15).toString('base64url')}`;
+    const settings = await tenantSettings(prisma, tenantId);
     const ttlSeconds = body.ttlSeconds ?? 600;
     const input: VerificationInput = {
       verificationId: id,
       tenantId,
       to: body.to,
       channel: body.channel,
-      locale: body.locale ?? 'es',
-      brand: body.brand,
+      locale: body.locale ?? settings.defaultLocale ?? 'es',
+      brand: body.brand ?? settings.brand,
       purpose: body.purpose,
       codeLength: body.codeLength ?? 6,
       maxAttempts: body.maxAttempts ?? 5,
       fallback: body.channel === 'whatsapp' ? (body.fallback ?? 'sms') : 'none',
       fallbackAfterSeconds: body.fallbackAfterSeconds ?? 30,
+      callbackUrl: body.callbackUrl,
+      resendCooldownSeconds: options.resendCooldownSeconds ?? RESEND_COOLDOWN_SECONDS,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
     };
+    const slot = await takeSendSlot(prisma, tenantId, input.to, id);
+    if (!slot.allowed) throw tooManySends(slot.retryAfterSeconds, input.to);
+
     // The read model row exists before the workflow, so its first projection has a row to update.
     const row = await prisma.verification.create({
       data: {
@@ -61,6 +85,7 @@ export class VerificationService {
         maxAttempts: input.maxAttempts,
         fallback: input.fallback,
         fallbackAfterSeconds: input.fallbackAfterSeconds,
+        callbackUrl: input.callbackUrl ?? null,
         attemptsRemaining: input.maxAttempts,
         status: 'pending',
         expiresAt: new Date(input.expiresAt),
@@ -72,8 +97,8 @@ export class VerificationService {
         taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // The workflow ends itself at expiry; this bound only guards against a stuck run.
-        workflowExecutionTimeout: `${ttlSeconds + 3600}s`,
+        // The workflow ends itself at expiry (plus callback retries); this bound only guards a stuck run.
+        workflowExecutionTimeout: `${ttlSeconds + 2 * 86_400}s`,
         typedSearchAttributes: [
           { key: TENANT, value: tenantId },
           { key: STATUS, value: 'pending' },
@@ -83,6 +108,7 @@ export class VerificationService {
       });
     } catch (error) {
       await prisma.verification.delete({ where: { id } }).catch(() => undefined);
+      await releaseSendSlot(prisma, id).catch(() => undefined);
       throw new HttpProblem(503, 'temporal-unavailable', 'Service Unavailable', `Could not start the verification: ${(error as Error).message}`);
     }
     return present(row);
@@ -100,9 +126,8 @@ export class VerificationService {
     const row = await this.find(tenantId, id);
     if (row.status !== 'pending') return closedAnswer(row);
     const attemptHash = hashCode(this.deps.keys.otpHash, id, code);
-    const handle = this.deps.temporal.workflow.getHandle(row.workflowId);
     try {
-      return await this.deps.temporal.withAbortSignal(AbortSignal.timeout(UPDATE_TIMEOUT_MS), () =>
+      return await this.update(row, (handle) =>
         handle.executeUpdate(checkUpdate, {
           args: [{ attemptHash }],
           // The same Idempotency-Key maps to the same update id: Temporal answers a retry with the first result.
@@ -110,8 +135,66 @@ export class VerificationService {
         }),
       );
     } catch (error) {
-      if (isClosedOrRejected(error)) return closedAnswer(await this.find(tenantId, id));
-      throw new HttpProblem(503, 'temporal-unavailable', 'Service Unavailable', 'The verification did not answer in time; retry the check.');
+      if (isClosedOrRejected(error)) return this.closedAnswer(tenantId, id);
+      throw error;
+    }
+  }
+
+  /**
+   * The answer for a check the workflow refused or could not take (it is no longer pending). The
+   * projection can lag the workflow by one write (e.g. expiry just fired), so ask the workflow itself
+   * when the read model still says pending.
+   */
+  private async closedAnswer(tenantId: string, id: string): Promise<OtpCheckResult> {
+    const row = await this.find(tenantId, id);
+    if (row.status === 'pending') {
+      const state = await this.deps.temporal.workflow.getHandle(row.workflowId).query(stateQuery).catch(() => undefined);
+      if (state) return { valid: false, status: state.status, attemptsRemaining: state.attemptsRemaining };
+    }
+    return closedAnswer(row);
+  }
+
+  /** Same code again (until it expires), optionally on another channel; 429 inside the cool-down or over the per-phone cap. */
+  async resend(tenantId: string, id: string, channel?: OtpChannel): Promise<VerificationResponse> {
+    const row = await this.find(tenantId, id);
+    if (row.status !== 'pending') throw wrongState(row);
+    const slot = await takeSendSlot(this.deps.prisma, tenantId, row.to, id);
+    if (!slot.allowed) throw tooManySends(slot.retryAfterSeconds, row.to);
+    try {
+      await this.update(row, (handle) => handle.executeUpdate(resendUpdate, { args: [{ channel }] }));
+    } catch (error) {
+      await releaseSendSlot(this.deps.prisma, id).catch(() => undefined);
+      const failure = (error as { cause?: unknown }).cause;
+      if (error instanceof WorkflowUpdateFailedError && failure instanceof ApplicationFailure && failure.type === RESEND_COOLDOWN_FAILURE) {
+        const retryAfterSeconds = Number(failure.details?.[0] ?? 30);
+        throw new HttpProblem(429, 'resend-cooldown', 'Too Many Requests', `Wait ${retryAfterSeconds} s before asking for the code again.`, { retryAfterSeconds });
+      }
+      if (isClosedOrRejected(error)) throw wrongState(await this.find(tenantId, id));
+      throw error;
+    }
+    return present(await this.find(tenantId, id));
+  }
+
+  async cancel(tenantId: string, id: string): Promise<VerificationResponse> {
+    const row = await this.find(tenantId, id);
+    if (row.status !== 'pending') throw wrongState(row);
+    try {
+      await this.update(row, (handle) => handle.executeUpdate(cancelUpdate, { args: [] }));
+    } catch (error) {
+      if (isClosedOrRejected(error)) throw wrongState(await this.find(tenantId, id));
+      throw error;
+    }
+    return present(await this.find(tenantId, id));
+  }
+
+  /** Runs an update with a deadline: with no worker polling, the SDK would otherwise retry forever. */
+  private async update<T>(row: Verification, call: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+    const handle = this.deps.temporal.workflow.getHandle(row.workflowId);
+    try {
+      return await this.deps.temporal.withAbortSignal(AbortSignal.timeout(UPDATE_TIMEOUT_MS), () => call(handle));
+    } catch (error) {
+      if (isClosedOrRejected(error)) throw error;
+      throw new HttpProblem(503, 'temporal-unavailable', 'Service Unavailable', 'The verification did not answer in time; retry.');
     }
   }
 
@@ -127,27 +210,12 @@ function closedAnswer(row: Verification): OtpCheckResult {
   return { valid: false, status: row.status as OtpStatus, attemptsRemaining: row.attemptsRemaining };
 }
 
+function wrongState(row: Verification): HttpProblem {
+  return new HttpProblem(409, 'verification-not-pending', 'Conflict', `The verification is ${row.status}.`, { status: row.status });
+}
+
 function isClosedOrRejected(error: unknown): boolean {
   if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError) return true;
   const cause = (error as { cause?: unknown }).cause;
   return [error, cause].some((e) => isGrpcServiceError(e) && e.code === GRPC_NOT_FOUND);
-}
-
-export function present(row: Verification): VerificationResponse {
-  return {
-    id: row.id,
-    status: row.status as OtpStatus,
-    to: maskPhone(row.to),
-    channel: row.channel,
-    purpose: row.purpose,
-    locale: row.locale,
-    codeLength: row.codeLength,
-    maxAttempts: row.maxAttempts,
-    fallback: row.fallback as 'sms' | 'none',
-    attemptsRemaining: row.attemptsRemaining,
-    expiresAt: row.expiresAt.toISOString(),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    sends: (row.sends as unknown as OtpSend[]).map(({ channel, at, status, error }) => ({ channel, at, status, ...(error !== undefined ? { error } : {}) })),
-  };
 }

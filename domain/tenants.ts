@@ -1,17 +1,37 @@
-// Tenants and their API keys. Keys are random 32-byte secrets shown once; only their SHA-256 is stored
-// (a fast hash is right for high-entropy secrets, and makes lookup by hash a unique-index hit).
+// Tenants, their API keys and settings. Keys are random 32-byte secrets shown once; only their SHA-256
+// is stored (a fast hash is right for high-entropy secrets, and makes lookup by hash a unique-index
+// hit). The callback signing secret is sealed at rest and opened only to sign or to show the tenant.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { Locale } from '../shared/otp';
+import { openSecret, sealSecret } from './secret-box';
 
 export interface TenantRef {
   id: string;
   name: string;
 }
 
+/** What a tenant may override; every field optional, defaults in code. */
+export interface TenantSettings {
+  /** name shown in OTP messages when a request gives none */
+  brand?: string;
+  /** WhatsApp authentication template name (approved in the tenant's WABA) */
+  otpTemplate?: string;
+  /** locale when a request gives none */
+  defaultLocale?: Locale;
+}
+
+export const DEFAULT_OTP_TEMPLATE = 'otp_code';
+
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export function newApiKey(): string {
   return `tsk_${randomBytes(32).toString('base64url')}`;
+}
+
+export function newCallbackSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
 export async function tenantForApiKey(prisma: PrismaClient, key: string): Promise<TenantRef | undefined> {
@@ -20,11 +40,21 @@ export async function tenantForApiKey(prisma: PrismaClient, key: string): Promis
   return { id: row.tenant.id, name: row.tenant.name };
 }
 
+export async function tenantSettings(prisma: PrismaClient, tenantId: string): Promise<TenantSettings> {
+  const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { settings: true } });
+  return (row?.settings ?? {}) as TenantSettings;
+}
+
+export async function callbackSecret(prisma: PrismaClient, keys: Keys, tenantId: string): Promise<string> {
+  const row = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { callbackSecret: true } });
+  return openSecret(keys.secrets, row.callbackSecret);
+}
+
 /** Makes sure tenant `id` exists and accepts `apiKey` (the API_KEY bootstrap for development). */
-export async function ensureTenantWithKey(prisma: PrismaClient, id: string, name: string, apiKey: string): Promise<TenantRef> {
+export async function ensureTenantWithKey(prisma: PrismaClient, keys: Keys, id: string, name: string, apiKey: string): Promise<TenantRef> {
   const tenant = await prisma.tenant.upsert({
     where: { id },
-    create: { id, name, callbackSecret: randomBytes(32).toString('base64url') },
+    create: { id, name, callbackSecret: sealSecret(keys.secrets, newCallbackSecret()) },
     update: {},
   });
   const keyHash = hashApiKey(apiKey);

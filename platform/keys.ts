@@ -14,6 +14,8 @@ export interface Keys {
   otpCode: Buffer;
   /** HMAC key hashing OTP codes and attempts (the only form stored) */
   otpHash: Buffer;
+  /** AES-256-GCM key for secrets kept at rest (tenants' callback secrets) */
+  secrets: Buffer;
 }
 
 export function parseKey(base64: string, name = 'PAYLOAD_KEY'): Buffer {
@@ -41,6 +43,7 @@ export function deriveKeys(master: Buffer): Keys {
     payloadKeyId: sub('payload key id').subarray(0, 6).toString('hex'),
     otpCode: sub('otp code'),
     otpHash: sub('otp hash'),
+    secrets: sub('secrets at rest'),
   };
 }
 

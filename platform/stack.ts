@@ -92,7 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), log: (msg) => logger.info(msg) }));
   const keys = loadKeys(config);
   const codec = new AesGcmCodec([{ id: keys.payloadKeyId, key: keys.payload }]);
-  if (config.apiKey) await ensureTenantWithKey(db.prisma, 'default', 'Default tenant', config.apiKey);
+  if (config.apiKey) await ensureTenantWithKey(db.prisma, keys, 'default', 'Default tenant', config.apiKey);
 
   const connection = await Connection.connect({ address: config.temporal.address });
   await registerSearchAttributes(connection, config.temporal.namespace, logger);

@@ -7,6 +7,9 @@ export const TERMINAL_OTP_STATUSES: readonly OtpStatus[] = ['approved', 'expired
 
 export type OtpFallback = 'sms' | 'none';
 
+/** A resend is refused this long after the previous send (429 with Retry-After). */
+export const RESEND_COOLDOWN_SECONDS = 30;
+
 export type Locale = 'es' | 'en';
 export const LOCALES: readonly Locale[] = ['es', 'en'];
 

@@ -17,6 +17,10 @@ export interface VerificationInput {
   maxAttempts: number;
   fallback: OtpFallback;
   fallbackAfterSeconds: number;
+  /** seconds between sends that a resend must wait (RESEND_COOLDOWN_SECONDS; shorter only in tests) */
+  resendCooldownSeconds: number;
+  /** signed callbacks to the business on every terminal status */
+  callbackUrl?: string;
   /** set by the API at creation so its 201 and the workflow agree on the deadline */
   expiresAt: string;
 }
@@ -35,6 +39,17 @@ export interface CheckArgs {
 }
 
 export const checkUpdate = defineUpdate<OtpCheckResult, [CheckArgs]>('check');
+
+export interface ResendArgs {
+  /** another channel than the last send's (default: the same) */
+  channel?: OtpChannel;
+}
+/** Rejected (no trace in history) inside the cool-down with an ApplicationFailure of this type, details [retryAfterSeconds]. */
+export const RESEND_COOLDOWN_FAILURE = 'ResendCooldown';
+export const resendUpdate = defineUpdate<VerificationState, [ResendArgs]>('resend');
+export const cancelUpdate = defineUpdate<VerificationState, []>('cancel');
+
+export type VerificationEventType = 'verification.approved' | 'verification.expired' | 'verification.max_attempts_reached' | 'verification.canceled' | 'verification.failed';
 export const stateQuery = defineQuery<VerificationState>('state');
 
 export function verificationWorkflowId(verificationId: string): string {

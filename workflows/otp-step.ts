@@ -4,7 +4,7 @@
 // and the workflow only ever compares keyed hashes.
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
 import { STATUS_RANK, type DeliveryStatus, type StatusSignal } from '../shared/messaging';
-import type { OtpChannel, OtpCheckResult, OtpFallback, OtpSend, OtpStatus, SendOtpInput } from '../shared/otp';
+import { type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpSend, type OtpStatus, type SendOtpInput } from '../shared/otp';
 import type { Activities } from '../activities';
 
 const { sendOtp } = proxyActivities<Activities>({
@@ -26,6 +26,7 @@ export interface OtpStepOptions extends Omit<SendOtpInput, 'generation' | 'chann
   /** where to go when WhatsApp fails or does not deliver in time */
   fallback: OtpFallback;
   fallbackAfterMs: number;
+  resendCooldownMs: number;
 }
 
 const isDelivered = (status: string) => status === 'delivered' || status === 'read';
@@ -36,6 +37,8 @@ export class OtpStep {
   private attemptsUsed = 0;
   private codeHash?: string;
   private generation = 1;
+  /** true while deliver() may still fall back to another channel */
+  private delivering = false;
 
   constructor(private readonly options: OtpStepOptions) {}
 
@@ -53,6 +56,16 @@ export class OtpStep {
    * `fallbackAfterMs`. The step is `failed` when every channel failed.
    */
   async deliver(): Promise<void> {
+    this.delivering = true;
+    try {
+      await this.deliverWithFallback();
+    } finally {
+      this.delivering = false;
+    }
+    this.settleFailures();
+  }
+
+  private async deliverWithFallback(): Promise<void> {
     const first = await this.send(this.options.channel);
     if (this.options.channel === 'whatsapp' && this.options.fallback === 'sms') {
       if (first) {
@@ -61,12 +74,16 @@ export class OtpStep {
       }
       await this.send('sms');
     }
-    if (this.pending && this.sends.every((s) => s.status === 'failed')) this.status = 'failed';
+  }
+
+  /** `failed` once every send failed (at the provider or later, by status) and no fallback is left. */
+  settleFailures(): void {
+    if (this.pending && !this.delivering && this.sends.length > 0 && this.sends.every((s) => s.status === 'failed')) this.status = 'failed';
   }
 
   /** Sends the current code on a channel; undefined when the provider refused it for good. */
   private async send(channel: OtpChannel): Promise<OtpSend | undefined> {
-    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, ...input } = this.options;
+    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, ...input } = this.options;
     try {
       const result = await sendOtp({ ...input, channel, generation: this.generation });
       this.codeHash = result.codeHash;
@@ -77,6 +94,22 @@ export class OtpStep {
       this.sends.push({ channel, at: new Date().toISOString(), status: 'failed' });
       return undefined;
     }
+  }
+
+  /** Seconds until a resend is allowed (0: now). Workflow time: deterministic on replay. */
+  resendCooldownSeconds(): number {
+    const last = this.sends.at(-1);
+    if (!last) return 0;
+    return Math.max(0, Math.ceil((Date.parse(last.at) + this.options.resendCooldownMs - Date.now()) / 1000));
+  }
+
+  /** Sends the same code again (same generation), on the last send's channel unless told otherwise. */
+  async resend(channel?: OtpChannel): Promise<void> {
+    await this.send(channel ?? this.sends.at(-1)?.channel ?? this.options.channel);
+  }
+
+  cancel(): void {
+    if (this.pending) this.status = 'canceled';
   }
 
   /** A delivery status for one of our sends (webhooks: duplicated, reordered): only ever moves forward. */

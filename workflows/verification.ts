@@ -1,17 +1,39 @@
-// One OTP verification = one short workflow. Checks arrive as Updates (each attempt is an
-// Accepted/Completed pair in history, carrying only a keyed hash); every state change is projected
-// to the database before the caller gets its answer, so GET agrees with what a check returned.
-import { allHandlersFinished, condition, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+// One OTP verification = one short workflow. Checks, resends and cancellation arrive as Updates
+// (each accepted one is an Accepted/Completed pair in history; a check carries only a keyed hash);
+// every state change is projected to the database before the caller gets its answer, so GET agrees
+// with what a call returned. On a terminal status the business is called back (signed, retried).
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { messageStatusSignal } from '../shared/messaging';
+import { OTP_CHANNELS } from '../shared/otp';
 import { STATUS } from '../shared/search-attributes';
-import { checkUpdate, stateQuery, type VerificationInput, type VerificationState } from '../shared/verification';
+import {
+  cancelUpdate,
+  checkUpdate,
+  RESEND_COOLDOWN_FAILURE,
+  resendUpdate,
+  stateQuery,
+  type VerificationEventType,
+  type VerificationInput,
+  type VerificationState,
+} from '../shared/verification';
 import { OtpStep } from './otp-step';
 
 const { saveVerificationState } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 20 },
 });
+
+// PRODUCT.md §3.4: retried with backoff for 24 h; the verification's outcome is already recorded.
+const { deliverVerificationCallback } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['CallbackRejected'] },
+});
+
+function notPending(status: string): never {
+  throw ApplicationFailure.create({ type: 'WrongState', message: `verification is ${status}`, nonRetryable: true });
+}
 
 export async function verificationWorkflow(input: VerificationInput): Promise<VerificationState> {
   const otp = new OtpStep({
@@ -26,10 +48,11 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
     expiresAt: input.expiresAt,
     fallback: input.fallback,
     fallbackAfterMs: input.fallbackAfterSeconds * 1000,
+    resendCooldownMs: input.resendCooldownSeconds * 1000,
   });
   let version = 0;
   let indexedStatus = otp.status;
-  const state = (): VerificationState => ({ status: otp.status, attemptsRemaining: otp.attemptsRemaining, sends: [...otp.sends], version });
+  const state = (): VerificationState => ({ status: otp.status, attemptsRemaining: otp.attemptsRemaining, sends: otp.sends.map((s) => ({ ...s })), version });
 
   const publish = async () => {
     version++;
@@ -42,8 +65,13 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
 
   setHandler(stateQuery, state);
   setHandler(messageStatusSignal, async (signal) => {
-    if (otp.onStatus(signal)) await publish();
+    if (!otp.onStatus(signal)) return;
+    otp.settleFailures();
+    await publish();
   });
+
+  // Validators reject only a wrong state (rejections leave no trace in history); the API then answers
+  // from the projection, which always says why.
   setHandler(
     checkUpdate,
     async ({ attemptHash }) => {
@@ -52,13 +80,36 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
       return result;
     },
     {
-      // Only a wrong state is rejected (rejections leave no trace in history); the API then answers
-      // from the projection, which always says why.
       validator: ({ attemptHash }) => {
         if (typeof attemptHash !== 'string' || attemptHash.length === 0) throw new Error('attemptHash is required');
-        if (!otp.pending) throw new Error(`verification is ${otp.status}`);
+        if (!otp.pending) notPending(otp.status);
       },
     },
+  );
+  setHandler(
+    resendUpdate,
+    async ({ channel }) => {
+      await otp.resend(channel);
+      await publish();
+      return state();
+    },
+    {
+      validator: ({ channel }) => {
+        if (channel !== undefined && !OTP_CHANNELS.includes(channel)) throw new Error(`unknown channel ${String(channel)}`);
+        if (!otp.pending) notPending(otp.status);
+        const wait = otp.resendCooldownSeconds();
+        if (wait > 0) throw ApplicationFailure.create({ type: RESEND_COOLDOWN_FAILURE, message: `resend allowed in ${wait} s`, details: [wait], nonRetryable: true });
+      },
+    },
+  );
+  setHandler(
+    cancelUpdate,
+    async () => {
+      otp.cancel();
+      await publish();
+      return state();
+    },
+    { validator: () => (otp.pending ? undefined : notPending(otp.status)) },
   );
 
   // Publish as soon as the first send is recorded, then again when delivery settles (or fell back).
@@ -68,8 +119,19 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
   const published = { sends: otp.sends.length, status: otp.status };
   await delivering;
   if (otp.sends.length !== published.sends || otp.status !== published.status) await publish();
-  // Approval and exhaustion are published by the check handler; only expiry is left to record here.
+  // Approval, exhaustion and cancellation are published by their handlers; only expiry is left here.
   if (otp.pending && (await otp.outcome()) === 'expired') await publish();
   await condition(allHandlersFinished);
+
+  if (input.callbackUrl) {
+    await deliverVerificationCallback({
+      verificationId: input.verificationId,
+      tenantId: input.tenantId,
+      url: input.callbackUrl,
+      eventId: `evt_${uuid4()}`,
+      type: `verification.${otp.status}` as VerificationEventType,
+      createdAt: new Date().toISOString(),
+    });
+  }
   return state();
 }

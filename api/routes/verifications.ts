@@ -1,12 +1,12 @@
 // /v1/verifications: OTP verifications (PRODUCT.md §3.3).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdempotencyHeaders, problemRef } from '../schemas/common';
-import { CheckBody, CheckResponse, CreateVerificationBody, VerificationParams, VerificationResponse } from '../schemas/verifications';
+import { CheckBody, CheckResponse, CreateVerificationBody, ResendBody, VerificationParams, VerificationResponse } from '../schemas/verifications';
 import type { VerificationService } from '../verification-service';
 
 const tags = ['verifications'];
 const security = [{ bearerAuth: [] }];
-const errors = { 400: problemRef, 401: problemRef, 404: problemRef, 409: problemRef, 503: problemRef };
+const errors = { 400: problemRef, 401: problemRef, 404: problemRef, 409: problemRef, 429: problemRef, 503: problemRef };
 
 export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: VerificationService }> = async (app, { service }) => {
   app.post(
@@ -40,5 +40,27 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
       },
     },
     async (request) => service.check(request.tenant.id, request.params.id, request.body.code, request.idempotencyKey),
+  );
+
+  app.post(
+    '/verifications/:id/resend',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Send the same code again',
+        description: `Same code until it expires, on the last send's channel or another one. 429 with Retry-After within ${30} s of the previous send, or over 5 codes per phone number in 10 minutes; 409 when the verification is no longer pending.`,
+        params: VerificationParams,
+        body: ResendBody,
+        response: { 200: VerificationResponse, ...errors },
+      },
+    },
+    async (request) => service.resend(request.tenant.id, request.params.id, request.body?.channel),
+  );
+
+  app.post(
+    '/verifications/:id/cancel',
+    { schema: { tags, security, summary: 'Cancel a pending verification', description: '409 when it is no longer pending.', params: VerificationParams, response: { 200: VerificationResponse, ...errors } } },
+    async (request) => service.cancel(request.tenant.id, request.params.id),
   );
 };

@@ -15,6 +15,7 @@ export const CreateVerificationBody = Type.Object(
     codeLength: Type.Optional(Type.Integer({ minimum: 4, maximum: 10, default: 6 })),
     ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 3600, default: 600 })),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 5 })),
+    callbackUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'Signed POST on approved, expired, max_attempts_reached, canceled and failed (PRODUCT.md §3.4)' })),
   },
   { additionalProperties: false },
 );
@@ -45,6 +46,12 @@ export const VerificationResponse = Type.Object(
   { $id: 'Verification' },
 );
 export type VerificationResponse = Static<typeof VerificationResponse>;
+
+export const ResendBody = Type.Object(
+  { channel: Type.Optional(Type.Enum([...OTP_CHANNELS], { description: 'Send on another channel than the last send (default: the same)' })) },
+  { additionalProperties: false },
+);
+export type ResendBody = Static<typeof ResendBody>;
 
 export const CheckBody = Type.Object(
   { code: Type.String({ pattern: '^[0-9]{4,10}$', description: 'The code the user typed (4–10 digits)' }) },

@@ -192,7 +192,7 @@ for (const kind of databases()) {
       assert.equal(check.status, 404);
 
       const { ensureTenantWithKey } = await import('../../domain/tenants');
-      await ensureTenantWithKey(t.stack.db.prisma, 'other', 'Other tenant', 'tsk_other_tenant_key');
+      await ensureTenantWithKey(t.stack.db.prisma, t.stack.keys, 'other', 'Other tenant', 'tsk_other_tenant_key');
       const mine = await t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms' } });
       const theirs = await t.request('GET', `/v1/verifications/${mine.body.id}`, { apiKey: 'tsk_other_tenant_key' });
       assert.equal(theirs.status, 404);

@@ -47,7 +47,7 @@ for (const kind of databases()) {
       await t?.stop();
     });
 
-    const postWhatsApp = (raw: string | Buffer, signature?: string) =>
+    const postWhatsApp = (raw: string, signature?: string) =>
       fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body: raw });
     const inbox = (messageId: string) => t.stack.db.prisma.inboxEvent.findMany({ where: { messageId } });
 

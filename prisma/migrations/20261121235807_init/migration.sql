@@ -6,6 +6,7 @@ CREATE TABLE "tenant" (
     "id" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "callback_secret" TEXT NOT NULL,
+    "settings" JSONB NOT NULL DEFAULT '{}',
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "tenant_pkey" PRIMARY KEY ("id")
@@ -50,6 +51,7 @@ CREATE TABLE "verification" (
     "max_attempts" INTEGER NOT NULL,
     "fallback" TEXT NOT NULL DEFAULT 'none',
     "fallback_after_seconds" INTEGER NOT NULL DEFAULT 30,
+    "callback_url" TEXT,
     "attempts_remaining" INTEGER NOT NULL,
     "status" TEXT NOT NULL,
     "sends" JSONB NOT NULL DEFAULT '[]',
@@ -127,6 +129,17 @@ CREATE TABLE "conversation_wait" (
     CONSTRAINT "conversation_wait_pkey" PRIMARY KEY ("workflow_id")
 );
 
+-- CreateTable
+CREATE TABLE "send_log" (
+    "id" TEXT NOT NULL,
+    "tenant_id" TEXT NOT NULL,
+    "phone" TEXT NOT NULL,
+    "subject_id" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "send_log_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "api_key_key_hash_key" ON "api_key"("key_hash");
 
@@ -156,6 +169,9 @@ CREATE INDEX "inbox_event_message_id_idx" ON "inbox_event"("message_id");
 
 -- CreateIndex
 CREATE INDEX "conversation_wait_phone_created_at_idx" ON "conversation_wait"("phone", "created_at");
+
+-- CreateIndex
+CREATE INDEX "send_log_tenant_id_phone_created_at_idx" ON "send_log"("tenant_id", "phone", "created_at");
 
 -- AddForeignKey
 ALTER TABLE "api_key" ADD CONSTRAINT "api_key_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
