@@ -34,7 +34,8 @@ export class HttpProblem extends Error {
   }
 
   toProblem(): Problem {
-    return { type: problemType(this.slug), title: this.title, status: this.status, ...(this.detail ? { detail: this.detail } : {}), ...this.extra };
+    // extras never override the RFC 7807 members
+    return { ...this.extra, type: problemType(this.slug), title: this.title, status: this.status, ...(this.detail ? { detail: this.detail } : {}) };
   }
 }
 

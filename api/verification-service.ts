@@ -211,7 +211,7 @@ function closedAnswer(row: Verification): OtpCheckResult {
 }
 
 function wrongState(row: Verification): HttpProblem {
-  return new HttpProblem(409, 'verification-not-pending', 'Conflict', `The verification is ${row.status}.`, { status: row.status });
+  return new HttpProblem(409, 'verification-not-pending', 'Conflict', `The verification is ${row.status}.`, { verificationStatus: row.status });
 }
 
 function isClosedOrRejected(error: unknown): boolean {

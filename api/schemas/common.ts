@@ -8,7 +8,7 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), in: Type.String(), message: Type.String() }))),
   },
-  { $id: 'Problem', description: 'RFC 7807 problem details (application/problem+json)' },
+  { $id: 'Problem', description: 'RFC 7807 problem details (application/problem+json); extension members may follow', additionalProperties: true },
 );
 
 export const problemRef = Type.Ref('Problem');

@@ -10,7 +10,7 @@ export const CreateVerificationBody = Type.Object(
     fallback: Type.Optional(Type.Enum(['sms', 'none'], { description: 'WhatsApp only: send by SMS when WhatsApp fails or does not deliver in time (default sms)' })),
     fallbackAfterSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 600, default: 30, description: 'WhatsApp only: how long to wait for `delivered` before falling back' })),
     purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Free label, e.g. login, payment' })),
-    locale: Type.Optional(Type.Enum([...LOCALES], { default: 'es' })),
+    locale: Type.Optional(Type.Enum([...LOCALES], { description: 'Message language; default: the tenant setting, else es' })),
     brand: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name shown in the message' })),
     codeLength: Type.Optional(Type.Integer({ minimum: 4, maximum: 10, default: 6 })),
     ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 3600, default: 600 })),
