@@ -2,6 +2,7 @@
 // workflows import only the resulting *type*.
 import type { ActivityDeps } from './deps';
 import { createCallbackActivities } from './callbacks';
+import { createMessagingActivities } from './messaging';
 import { createOtpActivities } from './otp';
 import { createVerificationActivities } from './verification';
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOtpActivities(deps),
     ...createVerificationActivities(deps),
     ...createCallbackActivities(deps),
+    ...createMessagingActivities(deps),
   };
 }
 

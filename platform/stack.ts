@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { ActivityDeps } from '../activities';
 import { buildApp } from '../api/app';
-import { ensureTenantWithKey } from '../domain/tenants';
+import { DEFAULT_OTP_TEMPLATE, ensureTenantWithKey } from '../domain/tenants';
+import type { PrismaClient } from '../prisma/generated/client';
 import { TwilioSmsClient } from '../providers/twilio-sms';
 import { CloudApiClient } from '../providers/whatsapp';
 import { SandboxStore } from '../sandbox/store';
@@ -81,6 +82,30 @@ async function registerSearchAttributes(connection: Connection, namespace: strin
   }
 }
 
+/** The worker's activity dependencies, from configuration: providers are chosen and addressed here. */
+export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Keys): ActivityDeps {
+  return {
+    prisma,
+    keys,
+    sms: new TwilioSmsClient({
+      baseUrl: config.sms.twilioApiBaseUrl,
+      accountSid: config.sms.twilioAccountSid,
+      authToken: config.sms.twilioAuthToken,
+      from: config.sms.twilioFrom,
+    }),
+    whatsapp: new CloudApiClient({
+      baseUrl: config.whatsapp.apiBaseUrl,
+      version: config.whatsapp.apiVersion,
+      phoneNumberId: config.whatsapp.phoneNumberId,
+      accessToken: config.whatsapp.accessToken ?? '',
+      style: config.whatsapp.provider === '360dialog' ? '360dialog' : 'cloud',
+      provider: config.whatsapp.provider,
+    }),
+    templates: { otpTemplate: DEFAULT_OTP_TEMPLATE },
+    publicBaseUrl: config.publicBaseUrl,
+  };
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config } = options;
   if (!config.temporal.address) throw new Error('startStack needs config.temporal.address (start a dev server first)');
@@ -103,26 +128,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let nativeConnection: NativeConnection | undefined;
   if (options.worker) {
     nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-    const deps: ActivityDeps = {
-      prisma: db.prisma,
-      keys,
-      sms: new TwilioSmsClient({
-        baseUrl: config.sms.twilioApiBaseUrl,
-        accountSid: config.sms.twilioAccountSid,
-        authToken: config.sms.twilioAuthToken,
-        from: config.sms.twilioFrom,
-      }),
-      whatsapp: new CloudApiClient({
-        baseUrl: config.whatsapp.apiBaseUrl,
-        version: config.whatsapp.apiVersion,
-        phoneNumberId: config.whatsapp.phoneNumberId,
-        accessToken: config.whatsapp.accessToken ?? '',
-        style: config.whatsapp.provider === '360dialog' ? '360dialog' : 'cloud',
-        provider: config.whatsapp.provider,
-      }),
-      templates: { otpTemplate: 'otp_code' },
-      publicBaseUrl: config.publicBaseUrl,
-    };
+    const deps = buildActivityDeps(config, db.prisma, keys);
     worker = await createWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, codec, deps });
     workerRun = worker.run();
     workerRun.catch((error) => logger.fatal({ err: error }, 'worker stopped'));

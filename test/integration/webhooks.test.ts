@@ -140,6 +140,10 @@ for (const kind of databases()) {
         const window = await t.stack.db.prisma.conversationWindow.findUnique({ where: { businessNumber_customer: { businessNumber: '100000000000001', customer: phone } } });
         assert.ok(window);
         assert.ok(Math.abs(window.lastInboundAt.getTime() - (Date.now() - 100_000)) < 2000, 'the newer message wins');
+        const { windowOpen } = await import('../../domain/conversation-window');
+        assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', phone), true);
+        assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', phone, new Date(Date.now() + 24 * 3600_000)), false, 'closed 24 h after the last message');
+        assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', '+34600777889'), false, 'never opened');
       });
     });
 

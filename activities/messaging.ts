@@ -1,0 +1,48 @@
+// Conversation messages on WhatsApp for the workflows that talk with a customer. Free-form messages go
+// out only inside the 24-hour window (else a TemplateRequired failure tells the workflow to use a
+// template); every send goes through the outbox, so a retried activity never sends twice.
+import { ApplicationFailure } from '@temporalio/activity';
+import { windowOpen } from '../domain/conversation-window';
+import { sendOnce } from '../domain/outbox';
+import type { SendOptions, TemplateComponent } from '../providers/whatsapp';
+import type { ActivityDeps } from './deps';
+import { toActivityFailure } from './otp';
+import { currentSendKey } from './send-key';
+
+export type WhatsAppMessage =
+  | { kind: 'text'; body: string }
+  | { kind: 'buttons'; body: string; footer?: string; buttons: Array<{ id: string; title: string }> }
+  | { kind: 'document'; mediaId: string; filename: string; caption?: string }
+  | { kind: 'template'; name: string; language: string; components?: TemplateComponent[] };
+
+export interface SendWhatsAppInput {
+  to: string;
+  message: WhatsAppMessage;
+  options?: SendOptions;
+}
+
+export function createMessagingActivities({ prisma, whatsapp }: ActivityDeps) {
+  return {
+    async sendWhatsApp({ to, message, options }: SendWhatsAppInput): Promise<{ messageId: string; replayed: boolean }> {
+      if (message.kind !== 'template' && !(await windowOpen(prisma, whatsapp.businessNumberId, to))) {
+        throw ApplicationFailure.nonRetryable('the 24-hour window is closed: send a template', 'TemplateRequired');
+      }
+      try {
+        const sent = await sendOnce(prisma, { ...currentSendKey(), channel: 'whatsapp', provider: whatsapp.provider, to }, async () => {
+          const messageId =
+            message.kind === 'text'
+              ? await whatsapp.sendText(to, message.body, options)
+              : message.kind === 'buttons'
+                ? await whatsapp.sendButtons(to, message, options)
+                : message.kind === 'document'
+                  ? await whatsapp.sendDocument(to, message, options)
+                  : await whatsapp.sendTemplate(to, message, options);
+          return { messageId, status: 'accepted' };
+        });
+        return { messageId: sent.messageId, replayed: sent.replayed };
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+  };
+}
