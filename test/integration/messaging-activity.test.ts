@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import type { SendWhatsAppInput } from '../../activities/messaging';
 import { buildActivityDeps } from '../../platform/stack';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
@@ -14,7 +15,7 @@ describe('sendWhatsApp activity', function () {
   let activities: ReturnType<typeof createActivities>;
   const info = (activityId: string) => ({ activityId, workflowExecution: { workflowId: 'process-prc_test', runId: 'run-1' } });
   const quiet = { logger: new DefaultLogger('ERROR', () => undefined) };
-  const env = (activityInfo: ReturnType<typeof info> & { attempt?: number }) => new MockActivityEnvironment(activityInfo, quiet);
+  const send = (activityInfo: ReturnType<typeof info> & { attempt?: number }, input: SendWhatsAppInput) => new MockActivityEnvironment(activityInfo, quiet).run(activities.sendWhatsApp, input);
 
   before(async function () {
     this.timeout(120_000);
@@ -32,7 +33,7 @@ describe('sendWhatsApp activity', function () {
   it('refuses a free-form message outside the 24-hour window, and sends nothing', async () => {
     const phone = '+34600555001';
     await assert.rejects(
-      env(info('1')).run(activities.sendWhatsApp, { to: phone, message: { kind: 'text', body: 'hola' } }),
+      send(info('1'), { to: phone, message: { kind: 'text', body: 'hola' } }),
       (error: unknown) => error instanceof ApplicationFailure && error.type === 'TemplateRequired' && error.nonRetryable,
     );
     assert.equal((await handset(phone)).length, 0);
@@ -40,7 +41,7 @@ describe('sendWhatsApp activity', function () {
 
   it('sends a template outside the window', async () => {
     const phone = '+34600555002';
-    const sent = await env(info('2')).run(activities.sendWhatsApp, { to: phone, message: { kind: 'template', name: 'process_reminder', language: 'es', components: [{ type: 'body', parameters: [{ type: 'text', text: 'C-1' }] }] } });
+    const sent = await send(info('2'), { to: phone, message: { kind: 'template', name: 'process_reminder', language: 'es', components: [{ type: 'body', parameters: [{ type: 'text', text: 'C-1' }] }] } });
     assert.match(sent.messageId, /^wamid\./);
   });
 
@@ -49,8 +50,8 @@ describe('sendWhatsApp activity', function () {
     await t.request('POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { body: { text: 'Hola' }, apiKey: null });
     // the customer's message reaches the app as a signed webhook, which opens the window
     await eventually(async () => (await t.stack.db.prisma.conversationWindow.findFirst({ where: { customer: phone } })) ?? undefined, 'the window');
-    const first = await env(info('3')).run(activities.sendWhatsApp, { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } });
-    const retry = await env({ ...info('3'), attempt: 2 }).run(activities.sendWhatsApp, { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } });
+    const first = await send(info('3'), { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } });
+    const retry = await send({ ...info('3'), attempt: 2 }, { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } });
     assert.equal(retry.messageId, first.messageId);
     assert.equal(retry.replayed, true);
     await new Promise((r) => setTimeout(r, 200));
