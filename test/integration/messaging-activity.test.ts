@@ -15,7 +15,7 @@ describe('sendWhatsApp activity', function () {
   let activities: ReturnType<typeof createActivities>;
   const info = (activityId: string) => ({ activityId, workflowExecution: { workflowId: 'process-prc_test', runId: 'run-1' } });
   const quiet = { logger: new DefaultLogger('ERROR', () => undefined) };
-  const send = (activityInfo: ReturnType<typeof info> & { attempt?: number }, input: SendWhatsAppInput) => new MockActivityEnvironment(activityInfo, quiet).run(activities.sendWhatsApp, input);
+  const send = (activityInfo: ReturnType<typeof info> & { attempt?: number }, input: SendWhatsAppInput) => new MockActivityEnvironment(activityInfo, quiet).run(activities.sendWhatsApp, input) as ReturnType<typeof activities.sendWhatsApp>;
 
   before(async function () {
     this.timeout(120_000);
