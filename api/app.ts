@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(sandboxPlugin, {
       prefix: '/sandbox',
       store: deps.sandbox,
-      twilio: { accountSid: config.sms.twilioAccountSid, authToken: config.sms.twilioAuthToken, inboundWebhookUrl: `${config.publicBaseUrl}/webhooks/sms/twilio` },
+      twilio: { accountSid: config.sms.twilioAccountSid, authToken: config.sms.twilioAuthToken, inboundWebhookUrl: `${config.publicBaseUrl}/webhooks/sms/twilio`, businessNumber: config.sms.twilioFrom },
       whatsapp: {
         phoneNumberId: config.whatsapp.phoneNumberId ?? SANDBOX_WHATSAPP.phoneNumberId,
         displayNumber: SANDBOX_WHATSAPP.displayNumber,

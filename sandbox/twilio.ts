@@ -60,7 +60,7 @@ export async function sandboxTwilio(app: FastifyInstance, { store, accountSid, a
     const now = new Date();
     const sms: SandboxSms = { id: sid, accountSid, from: body.From, to: body.To, body: body.Body, status: 'queued', statusCallback: body.StatusCallback, at: now.toISOString() };
     store.addSms(sms);
-    void deliverSms(sms, accountSid, authToken, statusDelayMs, () => store.touch(sms.to));
+    void deliverSms(sms, accountSid, authToken, statusDelayMs, () => store.notify(sms.to));
     return reply.code(201).send({
       sid,
       account_sid: accountSid,

@@ -164,6 +164,15 @@ for (const kind of databases()) {
         assert.equal(event.channel, 'sms');
       });
 
+      it('the sandbox’s control API texts the business as the customer (signed inbound webhook)', async () => {
+        const phone = '+34600121212';
+        const sent = await t.request('POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/sms`, { body: { body: 'hola' }, apiKey: null });
+        assert.equal(sent.status, 202);
+        const [event] = await inbox(sent.body.id);
+        assert.equal((event.payload as { from: string }).from, phone);
+        assert.equal((await t.request('POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/sms`, { body: {}, apiKey: null })).status, 400);
+      });
+
       it('rejects a tampered status callback with 401 and ingests nothing', async () => {
         const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, MessageStatus: 'delivered', To: '+34600111222', From: '+15005550006', AccountSid: 'AC1' };
         const signature = twilioSignature(token(), url(), params);

@@ -1,0 +1,159 @@
+// The phone simulator page in headless Chromium, played as a customer would: read the business's
+// messages, tap a reply button, copy a code and send it, and watch ticks change without reloading.
+// The sandbox runs alone (no app), posting its webhooks to a local receiver that checks signatures.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { SANDBOX_WHATSAPP } from '../../platform/config';
+import { sandboxPlugin } from '../../sandbox';
+import { SandboxStore } from '../../sandbox/store';
+
+const PHONE = '+34600123456';
+const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+const { phoneNumberId: PNID, accessToken: TOKEN, appSecret: SECRET } = SANDBOX_WHATSAPP;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+
+interface Webhook {
+  raw: string;
+  signature: string | undefined;
+  body: any;
+}
+
+describe('phone simulator page (headless Chromium)', function () {
+  this.timeout(60_000);
+  const webhooks: Webhook[] = [];
+  let receiver: http.Server;
+  let sandbox: FastifyInstance;
+  let base: string;
+  let userDataDir: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    receiver = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        webhooks.push({ raw, signature: request.headers['x-hub-signature-256'] as string | undefined, body: JSON.parse(raw) });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    sandbox = Fastify();
+    await sandbox.register(sandboxPlugin, {
+      prefix: '/sandbox',
+      store: new SandboxStore(),
+      twilio: { accountSid: 'AC0', authToken: 'x', inboundWebhookUrl: 'http://127.0.0.1:9/sms', businessNumber: '+15005550006' },
+      // slow enough statuses that the page visibly goes through them
+      whatsapp: { ...SANDBOX_WHATSAPP, webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/whatsapp`, statusDelayMs: 150 },
+    });
+    base = await sandbox.listen({ port: 0, host: '127.0.0.1' });
+    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, viewport: { width: 480, height: 860 } });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await context?.close();
+    await sandbox?.close();
+    await new Promise((resolve) => receiver?.close(resolve));
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  async function graphSend(body: object): Promise<string> {
+    const response = await fetch(`${base}/sandbox/graph/v23.0/${PNID}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', to: PHONE.slice(1), ...body }),
+    });
+    const json = (await response.json()) as any;
+    assert.equal(response.status, 200, JSON.stringify(json));
+    return json.messages[0].id;
+  }
+
+  const inbound = () => webhooks.flatMap((w) => w.body.entry.flatMap((e: any) => e.changes.flatMap((c: any) => c.value.messages ?? [])));
+  const bubble = (id: string) => page.locator(`[data-message-id="${id}"]`);
+
+  it('shows the chat, sends taps and typed codes as signed webhooks, and updates ticks live', async () => {
+    // The customer wrote first, so the business may send interactive messages.
+    const hello = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Hola' }) });
+    assert.equal(hello.status, 202);
+    const question = await graphSend({ type: 'interactive', interactive: { type: 'button', body: { text: 'Do you accept the conditions of contract C-2026-0042?' }, footer: { text: 'Acme Bank' }, action: { buttons: [{ type: 'reply', reply: { id: 'prc_1:accept', title: 'I accept' } }, { type: 'reply', reply: { id: 'prc_1:reject', title: 'I reject' } }] } } });
+    const code = await graphSend({ type: 'template', template: { name: 'otp_code', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: '482913' }] }, { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] }] } });
+
+    await page.goto(`${base}/sandbox/phones/${encodeURIComponent(PHONE)}`);
+    await bubble(question).waitFor();
+    await bubble(code).waitFor();
+    assert.match(await bubble(question).innerText(), /Do you accept the conditions of contract C-2026-0042\?/);
+    assert.match(await bubble(code).innerText(), /482913 is your verification code\./);
+    assert.equal(await bubble(code).locator('strong').innerText(), '482913');
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+
+    await bubble(question).locator('[data-button-id="prc_1:accept"]').click();
+    await bubble(code).locator('[data-button-id="copy_code"]').click();
+    assert.equal(await page.inputValue('#composer-text'), '482913', 'Copy code fills the text box');
+    await page.click('#composer-send');
+
+    const customer = page.locator('[data-from="customer"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-from="customer"]').length === 3);
+    assert.deepEqual(await customer.locator('.text').allInnerTexts(), ['Hola', 'I accept', '482913']);
+
+    // (a) the app got both as webhooks signed over the exact bytes
+    await waitFor(() => inbound().length === 3, 'three inbound webhooks');
+    const [, tap, typed] = inbound();
+    assert.equal(tap.type, 'interactive');
+    assert.deepEqual(tap.interactive.button_reply, { id: 'prc_1:accept', title: 'I accept' });
+    assert.equal(tap.context.id, question);
+    assert.equal(typed.type, 'text');
+    assert.equal(typed.text.body, '482913');
+    for (const webhook of webhooks) assert.equal(webhook.signature, `sha256=${createHmac('sha256', SECRET).update(webhook.raw).digest('hex')}`);
+
+    // documents open from the chat
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', 'application/pdf');
+    form.set('file', new Blob([new Uint8Array(PDF)], { type: 'application/pdf' }), 'contract.pdf');
+    const upload = (await (await fetch(`${base}/sandbox/graph/v23.0/${PNID}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).json()) as { id: string };
+    const contract = await graphSend({ type: 'document', document: { id: upload.id, filename: 'C-2026-0042.pdf', caption: 'Your contract' } });
+    const link = bubble(contract).locator('a[data-document="C-2026-0042.pdf"]');
+    await link.waitFor();
+    const opened = await fetch((await link.getAttribute('href'))!);
+    assert.equal(opened.headers.get('content-type'), 'application/pdf');
+    assert.deepEqual(Buffer.from(await opened.arrayBuffer()), PDF);
+
+    // (b) a business message sent now appears and its ticks advance to read, without a reload. The
+    // page records every status the bubble shows (delivered may flash by: the open chat reads it at once).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { seenStatuses: seen });
+      new MutationObserver(() => {
+        const status = document.querySelector('[data-message-id][data-from="business"]:last-child')?.getAttribute('data-status');
+        if (status && status !== seen.at(-1)) seen.push(status);
+      }).observe(document.getElementById('messages')!, { childList: true, subtree: true });
+    });
+    const thanks = await graphSend({ type: 'text', text: { body: 'Thank you, your contract is being signed.' } });
+    await page.waitForSelector(`[data-message-id="${thanks}"][data-status="read"]`);
+    const seen = await page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+    assert.equal(seen.at(-1), 'read');
+    assert.ok(seen.indexOf('sent') >= 0 && seen.indexOf('sent') < seen.indexOf('read'), `statuses shown: ${seen.join(' → ')}`);
+    assert.equal(await bubble(thanks).locator('.tick').getAttribute('class'), 'tick read');
+    assert.equal(await bubble(thanks).locator('.tick').innerText(), '✓✓');
+    assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true);
+    await page.screenshot({ path: '/tmp/phone-page.png', fullPage: true });
+  });
+});
+
+async function waitFor(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
