@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VerificationService } from '../../api/verification-service';
+import type { VerificationService } from '../../api/verification-service';
 import { verifyCallback } from '../../domain/callback-signature';
-import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
+import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
 
 let phoneSeq = Math.floor(Math.random() * 40_000_000);
 /** Valid Spanish mobile numbers, one per test, so handsets and send caps do not mix. */
@@ -50,7 +50,7 @@ for (const kind of databases()) {
       this.timeout(120_000);
       t = await startTestStack(kind);
       // The service as the API uses it, for the few knobs the API keeps fixed (short cool-down / TTL).
-      service = new VerificationService({ prisma: t.stack.db.prisma, temporal: t.stack.client, taskQueue: t.stack.config.temporal.taskQueue, keys: t.stack.keys });
+      service = verificationService(t);
     });
 
     after(async function () {

@@ -2,8 +2,8 @@
 // the sandbox's Graph API emulator → signed status webhooks → ingestion → signal → workflow; and the
 // fallback to SMS when WhatsApp fails, refuses, or does not deliver in time.
 import assert from 'node:assert/strict';
-import { VerificationService } from '../../api/verification-service';
-import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
+import type { VerificationService } from '../../api/verification-service';
+import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
 
 let phoneSeq = Math.floor(Math.random() * 40_000_000);
 const uniquePhone = () => `+346${String(50_000_000 + phoneSeq++).padStart(8, '0')}`;
@@ -47,7 +47,7 @@ for (const kind of databases()) {
     before(async function () {
       this.timeout(120_000);
       t = await startTestStack(kind);
-      service = new VerificationService({ prisma: t.stack.db.prisma, temporal: t.stack.client, taskQueue: t.stack.config.temporal.taskQueue, keys: t.stack.keys });
+      service = verificationService(t);
     });
 
     afterEach(async () => {

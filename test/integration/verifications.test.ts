@@ -1,10 +1,9 @@
 // OTP verification by SMS, end to end: HTTP API → Temporal workflow → activity → sandbox Twilio API
 // over HTTP → the handset's SMS → check through a Temporal Update → read model.
 import assert from 'node:assert/strict';
-import { VerificationService } from '../../api/verification-service';
 import { PHONE, STATUS, TENANT } from '../../shared/search-attributes';
 import { verificationWorkflowId } from '../../shared/verification';
-import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
+import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
 
 const PHONE_NUMBER = '+34600111222';
 
@@ -108,7 +107,7 @@ for (const kind of databases()) {
     it('expires at expiresAt, after which the right code is refused with the reason', async function () {
       this.timeout(30_000);
       // The API's minimum TTL is 60 s; the service itself takes a shorter one so the test needs no long sleep.
-      const service = new VerificationService({ prisma: t.stack.db.prisma, temporal: t.stack.client, taskQueue: t.stack.config.temporal.taskQueue, keys: t.stack.keys });
+      const service = verificationService(t);
       const phone = uniquePhone();
       const created = await service.create(t.tenantId, { to: phone, channel: 'sms', ttlSeconds: 2 });
       const code = await codeFromSms(t, phone, 0);

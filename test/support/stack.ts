@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { VerificationService } from '../../api/verification-service';
 import { loadConfig } from '../../platform/config';
 import { createPostgresTestDatabase, openDatabase, type DatabaseKind } from '../../platform/db';
 import { freePort } from '../../platform/dev-server';
@@ -68,6 +69,14 @@ export async function startTestStack(kind: DatabaseKind, env: Record<string, str
       await pg?.drop();
     },
   };
+}
+
+/**
+ * The verification service exactly as the API builds it, for the few knobs the HTTP schema keeps fixed
+ * (a TTL under 60 s, a shorter resend cool-down), so tests need no long sleeps.
+ */
+export function verificationService(t: TestStack): VerificationService {
+  return new VerificationService({ prisma: t.stack.db.prisma, temporal: t.stack.client, taskQueue: t.stack.config.temporal.taskQueue, keys: t.stack.keys });
 }
 
 /** Polls until `probe` returns a value (not undefined), for effects that arrive asynchronously. */
