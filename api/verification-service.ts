@@ -1,6 +1,6 @@
 // Application service behind the verification routes: the database read model for reads and
 // tenant scoping, Temporal for everything that changes a verification.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { hashCode } from '../domain/otp-code';
@@ -36,6 +36,7 @@ export interface VerificationServiceDeps {
 const UPDATE_TIMEOUT_MS = 10_000;
 /** gRPC NOT_FOUND: the workflow closed while the update was in flight. */
 const GRPC_NOT_FOUND = 5;
+const GRPC_FAILED_PRECONDITION = 9;
 
 function tooManySends(retryAfterSeconds: number, phone: string): HttpProblem {
   return new HttpProblem(429, 'send-limit', 'Too Many Requests', `At most 5 codes per phone number every 10 minutes: ${maskPhone(phone)} can get another in ${retryAfterSeconds} s.`, { retryAfterSeconds });
@@ -127,13 +128,8 @@ export class VerificationService {
     if (row.status !== 'pending') return closedAnswer(row);
     const attemptHash = hashCode(this.deps.keys.otpHash, id, code);
     try {
-      return await this.update(row, (handle) =>
-        handle.executeUpdate(checkUpdate, {
-          args: [{ attemptHash }],
-          // The same Idempotency-Key maps to the same update id: Temporal answers a retry with the first result.
-          ...(idempotencyKey ? { updateId: `check:${idempotencyKey}` } : {}),
-        }),
-      );
+      // The same Idempotency-Key maps to the same update id: Temporal answers a retry with the first result.
+      return await this.update(row, (handle, updateId) => handle.executeUpdate(checkUpdate, { args: [{ attemptHash }], updateId }), idempotencyKey ? `check:${idempotencyKey}` : undefined);
     } catch (error) {
       if (isClosedOrRejected(error)) return this.closedAnswer(tenantId, id);
       throw error;
@@ -161,7 +157,7 @@ export class VerificationService {
     const slot = await takeSendSlot(this.deps.prisma, tenantId, row.to, id);
     if (!slot.allowed) throw tooManySends(slot.retryAfterSeconds, row.to);
     try {
-      await this.update(row, (handle) => handle.executeUpdate(resendUpdate, { args: [{ channel }] }));
+      await this.update(row, (handle, updateId) => handle.executeUpdate(resendUpdate, { args: [{ channel }], updateId }));
     } catch (error) {
       await releaseSendSlot(this.deps.prisma, id).catch(() => undefined);
       const failure = (error as { cause?: unknown }).cause;
@@ -179,7 +175,7 @@ export class VerificationService {
     const row = await this.find(tenantId, id);
     if (row.status !== 'pending') throw wrongState(row);
     try {
-      await this.update(row, (handle) => handle.executeUpdate(cancelUpdate, { args: [] }));
+      await this.update(row, (handle, updateId) => handle.executeUpdate(cancelUpdate, { args: [], updateId }));
     } catch (error) {
       if (isClosedOrRejected(error)) throw wrongState(await this.find(tenantId, id));
       throw error;
@@ -187,14 +183,26 @@ export class VerificationService {
     return present(await this.find(tenantId, id));
   }
 
-  /** Runs an update with a deadline: with no worker polling, the SDK would otherwise retry forever. */
-  private async update<T>(row: Verification, call: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+  /**
+   * Runs an update with a deadline (with no worker polling, the SDK would otherwise retry forever), under
+   * one update id for all tries. The server fails in-flight updates when the workflow task they rode on
+   * failed — e.g. UnhandledCommand when a webhook's signal landed during that task — and nothing was
+   * accepted then, so the call is simply tried again; the fixed id makes even a doubtful retry count once.
+   */
+  private async update<T>(row: Verification, call: (handle: WorkflowHandle, updateId: string) => Promise<T>, updateId: string = randomUUID()): Promise<T> {
     const handle = this.deps.temporal.workflow.getHandle(row.workflowId);
-    try {
-      return await this.deps.temporal.withAbortSignal(AbortSignal.timeout(UPDATE_TIMEOUT_MS), () => call(handle));
-    } catch (error) {
-      if (isClosedOrRejected(error)) throw error;
-      throw new HttpProblem(503, 'temporal-unavailable', 'Service Unavailable', 'The verification did not answer in time; retry.');
+    const deadline = AbortSignal.timeout(UPDATE_TIMEOUT_MS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.temporal.withAbortSignal(deadline, () => call(handle, updateId));
+      } catch (error) {
+        if (isClosedOrRejected(error)) throw error;
+        if (isTaskFailure(error) && attempt < 5 && !deadline.aborted) {
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+          continue;
+        }
+        throw new HttpProblem(503, 'temporal-unavailable', 'Service Unavailable', 'The verification did not answer in time; retry.');
+      }
     }
   }
 
@@ -212,6 +220,12 @@ function closedAnswer(row: Verification): OtpCheckResult {
 
 function wrongState(row: Verification): HttpProblem {
   return new HttpProblem(409, 'verification-not-pending', 'Conflict', `The verification is ${row.status}.`, { verificationStatus: row.status });
+}
+
+/** gRPC FAILED_PRECONDITION for an update whose workflow task failed (the update was not accepted). */
+function isTaskFailure(error: unknown): boolean {
+  const candidates = [error, (error as { cause?: unknown }).cause];
+  return candidates.some((e) => isGrpcServiceError(e) && e.code === GRPC_FAILED_PRECONDITION && /workflow task failure/i.test(e.message));
 }
 
 function isClosedOrRejected(error: unknown): boolean {

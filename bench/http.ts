@@ -23,10 +23,17 @@ export class BenchHttp {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = {};
     if (auth) headers.authorization = `Bearer ${this.apiKey}`;
-    if (payload) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = payload.length;
-    }
+    if (payload) headers['content-type'] = 'application/json';
+    return this.send(method, path, payload, headers);
+  }
+
+  /** Sends these exact bytes (e.g. a signed webhook) with these headers, no API key; the answer is parsed as JSON when it is. */
+  raw(method: string, path: string, payload: Buffer, headers: Record<string, string>): Promise<JsonResponse> {
+    return this.send(method, path, payload, { ...headers });
+  }
+
+  private send(method: string, path: string, payload: Buffer | undefined, headers: Record<string, string | number>): Promise<JsonResponse> {
+    if (payload) headers['content-length'] = payload.length;
     return new Promise((resolve, reject) => {
       const req = http.request(
         { host: this.base.hostname, port: this.base.port, path, method, headers, agent: this.agent },

@@ -56,7 +56,7 @@ export class WhatsAppEmulator {
       appSecret: options.appSecret,
       wabaId: options.wabaId,
       retryDelaysMs: options.retryDelaysMs,
-      settings: () => ({ duplicates: this.faults.duplicateWebhooks, batch: this.faults.batchWebhooks }),
+      settings: () => ({ duplicates: this.faults.duplicateWebhooks, batch: this.faults.batchWebhooks, batchWindowMs: this.faults.batchWindowMs }),
       onDrop: (reason) => options.log.warn(reason),
     });
   }

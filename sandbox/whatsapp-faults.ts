@@ -12,6 +12,8 @@ export interface Faults {
   reorderStatuses: boolean;
   /** events of a short window share one POST, split over several entries and changes */
   batchWebhooks: boolean;
+  /** how long batching collects events before one POST (ms) */
+  batchWindowMs: number;
   /** the customer reads every delivered message at once; off, only opening the chat (or replying) reads */
   autoRead: boolean;
   /** messages per second per business number before 130429 */
@@ -29,6 +31,7 @@ export function defaultFaults(): Faults {
     duplicateWebhooks: 1,
     reorderStatuses: false,
     batchWebhooks: false,
+    batchWindowMs: 25,
     autoRead: true,
     throughputPerSecond: null,
     pairPerSixSeconds: null,
@@ -58,6 +61,7 @@ export const faultsPatchSchema = {
     duplicateWebhooks: { type: 'integer', minimum: 1, maximum: 10 },
     reorderStatuses: { type: 'boolean' },
     batchWebhooks: { type: 'boolean' },
+    batchWindowMs: { type: 'integer', minimum: 1, maximum: 10000 },
     autoRead: { type: 'boolean' },
     throughputPerSecond: nullableInteger(1),
     pairPerSixSeconds: nullableInteger(1),

@@ -20,7 +20,7 @@ export interface WebhookSenderOptions {
   /** waits before the 2nd, 3rd… attempt; attempts = retries + 1 */
   retryDelaysMs: number[];
   /** read at each POST, so fault switches apply at once */
-  settings: () => { duplicates: number; batch: boolean };
+  settings: () => { duplicates: number; batch: boolean; batchWindowMs: number };
   onDrop?: (reason: string) => void;
 }
 
@@ -34,8 +34,6 @@ interface Delivery {
   delivered: boolean;
 }
 
-/** How long batching collects events before posting them together. */
-const BATCH_WINDOW_MS = 25;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export class WebhookSender {
@@ -52,7 +50,7 @@ export class WebhookSender {
     if (!this.options.settings().batch) return this.start(event.key, [event]);
     this.batch.push(event);
     if (this.batch.length === 1) {
-      this.later(BATCH_WINDOW_MS, () => {
+      this.later(this.options.settings().batchWindowMs, () => {
         const events = this.batch;
         this.batch = [];
         this.start('batch', events);

@@ -39,6 +39,11 @@ export class OtpStep {
   private generation = 1;
   /** true while deliver() may still fall back to another channel */
   private delivering = false;
+  /**
+   * Statuses for a message id no send has yet: a provider's webhook can overtake the activity result
+   * that records the send (both land before the next workflow task). Applied when the send arrives.
+   */
+  private readonly early = new Map<string, StatusSignal[]>();
 
   constructor(private readonly options: OtpStepOptions) {}
 
@@ -88,6 +93,11 @@ export class OtpStep {
       const result = await sendOtp({ ...input, channel, generation: this.generation });
       this.codeHash = result.codeHash;
       this.sends.push(result.send);
+      const early = result.send.messageId ? this.early.get(result.send.messageId) : undefined;
+      if (early) {
+        this.early.delete(result.send.messageId!);
+        for (const signal of early) this.onStatus(signal);
+      }
       return result.send;
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
@@ -115,7 +125,11 @@ export class OtpStep {
   /** A delivery status for one of our sends (webhooks: duplicated, reordered): only ever moves forward. */
   onStatus(signal: StatusSignal): boolean {
     const send = this.sends.find((s) => s.messageId === signal.messageId);
-    if (!send) return false;
+    if (!send) {
+      // bounded: statuses of messages that are not ours would otherwise pile up
+      if (this.early.size < 50) this.early.set(signal.messageId, [...(this.early.get(signal.messageId) ?? []), signal]);
+      return false;
+    }
     const current = STATUS_RANK[send.status as DeliveryStatus] ?? 0;
     if (send.status === 'failed' || STATUS_RANK[signal.status] <= current) return false;
     send.status = signal.status;

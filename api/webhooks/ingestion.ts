@@ -95,18 +95,7 @@ export class WebhookIngestion {
   }
 
   private async applyInbound(event: InboundEvent): Promise<string | undefined> {
-    const { prisma } = this.deps;
-    if (event.channel === 'whatsapp') {
-      // Each customer message opens (or refreshes) the 24-hour window; never move it backwards.
-      const at = new Date(event.at);
-      await prisma.conversationWindow.upsert({
-        where: { businessNumber_customer: { businessNumber: event.to, customer: event.from } },
-        create: { businessNumber: event.to, customer: event.from, lastInboundAt: at },
-        update: {},
-      });
-      await prisma.conversationWindow.updateMany({ where: { businessNumber: event.to, customer: event.from, lastInboundAt: { lt: at } }, data: { lastInboundAt: at } });
-    }
-    const target = await this.route(event);
+    const [, target] = await Promise.all([event.channel === 'whatsapp' ? this.refreshWindow(event) : undefined, this.route(event)]);
     if (!target) return undefined;
     const signal: InboundSignal = {
       messageId: event.messageId,
@@ -122,6 +111,13 @@ export class WebhookIngestion {
     };
     await this.signal(target.workflowId, inboundMessageSignal, signal);
     return target.workflowId;
+  }
+
+  /** Each customer message opens (or refreshes) the 24-hour window; one statement, never moving it backwards. */
+  private async refreshWindow(event: InboundEvent): Promise<void> {
+    await this.deps.prisma.$executeRaw`
+      INSERT INTO conversation_window (business_number, customer, last_inbound_at) VALUES (${event.to}, ${event.from}, ${new Date(event.at)})
+      ON CONFLICT (business_number, customer) DO UPDATE SET last_inbound_at = GREATEST(conversation_window.last_inbound_at, EXCLUDED.last_inbound_at)`;
   }
 
   /** Button payload → its subject; reply context → the workflow that sent that message; free text → the newest wait for this phone. */

@@ -645,7 +645,8 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
   });
 
   it('batches events of a short window into one POST over several entries and changes', async () => {
-    await faults({ batchWebhooks: true, statusDelayMs: 200, autoRead: false });
+    // a window wide enough that a loaded machine still puts the three `sent` statuses in one POST
+    await faults({ batchWebhooks: true, batchWindowMs: 400, statusDelayMs: 1000, autoRead: false });
     const phones = [newPhone(), newPhone(), newPhone()];
     for (const phone of phones) wamidOf(await send(otp(phone, '123456')));
     await eventually(async () => (phones.every((p) => receiver.statuses(p).length === 2) ? true : undefined), 'sent and delivered for each');
