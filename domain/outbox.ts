@@ -4,6 +4,7 @@
 // still duplicate one message; nothing short of provider support closes that gap.)
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SentMessage } from '../providers/sms';
+import { advancesStatus, statusesBefore, type DeliveryStatus, type StatusEvent } from '../shared/messaging';
 
 export interface OutboxEntry {
   key: string;
@@ -22,9 +23,29 @@ export async function sendOnce(prisma: PrismaClient, entry: OutboxEntry, send: (
   try {
     const sent = await send();
     await prisma.outboundMessage.update({ where: { key: entry.key }, data: { providerMessageId: sent.messageId, status: sent.status, error: undefined } });
-    return { ...sent, replayed: false };
+    return { ...(await claimEarlyStatuses(prisma, entry, sent)), replayed: false };
   } catch (error) {
     await prisma.outboundMessage.update({ where: { key: entry.key }, data: { status: 'send_failed', error: { message: (error as Error).message } } });
     throw error;
   }
+}
+
+/**
+ * Status webhooks that arrived before this send recorded its message id (the webhook ingestion leaves
+ * them unprocessed): applied here, so the send returns its latest status and none is lost.
+ */
+async function claimEarlyStatuses(prisma: PrismaClient, entry: OutboxEntry, sent: SentMessage): Promise<SentMessage> {
+  const early = await prisma.inboxEvent.findMany({ where: { messageId: sent.messageId, kind: 'status', processedAt: null }, orderBy: { receivedAt: 'asc' } });
+  if (early.length === 0) return sent;
+  let latest: SentMessage = sent;
+  for (const { payload } of early) {
+    const event = payload as unknown as StatusEvent;
+    if (advancesStatus(latest.status, event.status)) latest = { messageId: sent.messageId, status: event.status, error: event.errors?.[0]?.code };
+  }
+  await prisma.outboundMessage.updateMany({
+    where: { key: entry.key, status: { in: statusesBefore(latest.status as DeliveryStatus) } },
+    data: { status: latest.status, ...(latest.error !== undefined ? { errorCode: String(latest.error) } : {}) },
+  });
+  await prisma.inboxEvent.updateMany({ where: { id: { in: early.map((e) => e.id) } }, data: { processedAt: new Date(), routedTo: entry.workflowId } });
+  return latest;
 }

@@ -10,6 +10,8 @@ export interface SmsMessage {
 export interface SentMessage {
   messageId: string;
   status: string;
+  /** a provider error code, when the message already failed */
+  error?: number | string;
 }
 
 export interface SmsSender {

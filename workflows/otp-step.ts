@@ -3,7 +3,7 @@
 // history that feeds the evidence. Codes never enter workflow code: activities derive and send them,
 // and the workflow only ever compares keyed hashes.
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
-import { STATUS_RANK, type DeliveryStatus, type StatusSignal } from '../shared/messaging';
+import { advancesStatus, type StatusSignal } from '../shared/messaging';
 import { type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpSend, type OtpStatus, type SendOtpInput } from '../shared/otp';
 import type { Activities } from '../activities';
 
@@ -130,8 +130,7 @@ export class OtpStep {
       if (this.early.size < 50) this.early.set(signal.messageId, [...(this.early.get(signal.messageId) ?? []), signal]);
       return false;
     }
-    const current = STATUS_RANK[send.status as DeliveryStatus] ?? 0;
-    if (send.status === 'failed' || STATUS_RANK[signal.status] <= current) return false;
+    if (!advancesStatus(send.status, signal.status)) return false;
     send.status = signal.status;
     if (signal.errors?.length) send.error = signal.errors[0].code;
     return true;

@@ -12,9 +12,8 @@ import {
   inboundMessageSignal,
   messageStatusSignal,
   parseButtonPayload,
-  STATUS_RANK,
+  statusesBefore,
   workflowIdForSubject,
-  type DeliveryStatus,
   type InboundEvent,
   type InboundSignal,
   type ProviderEvent,
@@ -34,11 +33,8 @@ export interface IngestionDeps {
   log: FastifyBaseLogger;
 }
 
-/** Statuses a message may still be in for `next` to be an advance (failed is terminal; read needs nothing before it). */
-function statusesBelow(next: DeliveryStatus): string[] {
-  const rank = STATUS_RANK[next];
-  return (Object.keys(STATUS_RANK) as DeliveryStatus[]).filter((s) => (next === 'failed' ? s !== 'failed' : STATUS_RANK[s] < rank && s !== 'failed'));
-}
+/** A status for a message we have not recorded yet: left unprocessed for the send to claim (domain/outbox.ts). */
+const NOT_YET_OURS = Symbol('not yet ours');
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -72,16 +68,18 @@ export class WebhookIngestion {
       if (existing?.processedAt) return 'duplicate';
     }
     const routedTo = event.kind === 'status' ? await this.applyStatus(event) : await this.applyInbound(event);
+    if (routedTo === NOT_YET_OURS) return undefined;
     await prisma.inboxEvent.update({ where: { eventKey: event.eventKey }, data: { processedAt: new Date(), routedTo: routedTo ?? null } });
     return routedTo;
   }
 
-  private async applyStatus(event: StatusEvent): Promise<string | undefined> {
+  private async applyStatus(event: StatusEvent): Promise<string | undefined | typeof NOT_YET_OURS> {
     const { prisma } = this.deps;
     const message = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.messageId } });
-    if (!message) return undefined;
+    // A fast provider can call back before our send recorded its message id: the send claims it then.
+    if (!message) return NOT_YET_OURS;
     const advanced = await prisma.outboundMessage.updateMany({
-      where: { key: message.key, status: { in: statusesBelow(event.status) } },
+      where: { key: message.key, status: { in: statusesBefore(event.status) } },
       data: {
         status: event.status,
         statusAt: new Date(event.at),

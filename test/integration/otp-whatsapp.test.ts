@@ -94,6 +94,18 @@ for (const kind of databases()) {
       assert.equal(check.body.status, 'approved');
     });
 
+    it('follows every fallback SMS to delivered, even when its status callbacks overtake the send’s own result', async () => {
+      // The sandbox's Twilio answers in ms and calls back at once: statuses often reach the workflow in the
+      // same task as (or before) the activity result that records the send. Several at once make it likely.
+      const phones = Array.from({ length: 6 }, uniquePhone);
+      await setFaults(t, { notOnWhatsApp: phones });
+      const created = await Promise.all(phones.map((to) => t.request('POST', '/v1/verifications', { body: { to, channel: 'whatsapp' } })));
+      for (const { body } of created) {
+        const settled = await verification(t, body.id, (v) => v.sends[1]?.status === 'delivered', `the fallback SMS of ${body.id} delivered`);
+        assert.deepEqual(settled.sends.map((s: { channel: string }) => s.channel), ['whatsapp', 'sms']);
+      }
+    });
+
     it('switches to SMS when WhatsApp refuses the send outright', async () => {
       const phone = uniquePhone();
       await setFaults(t, { failNext: { count: 1, code: 131009, details: 'Parameter value is not valid' } });

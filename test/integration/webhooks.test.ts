@@ -129,6 +129,23 @@ for (const kind of databases()) {
         assert.equal(failed?.errorCode, '131026');
       });
 
+      it('keeps a status that arrives before our send recorded its message id, for the send to claim', async () => {
+        const wamid = `wamid.${randomBytes(12).toString('hex')}`;
+        const raw = metaJson(envelope([[status(wamid, 'delivered')]]));
+        assert.equal((await postWhatsApp(raw, sign(secret, raw))).status, 200);
+        const [waiting] = await inbox(wamid);
+        assert.equal(waiting.processedAt, null, 'not processed yet: no message of ours has that id');
+
+        const { sendOnce } = await import('../../domain/outbox');
+        // the provider (here a stand-in for the HTTP call) answers after its own webhook arrived
+        const sent = await sendOnce(t.stack.db.prisma, { key: `early:${wamid}`, workflowId: 'verification-ver_early', channel: 'whatsapp', provider: 'sandbox', to: '+34600111222' }, async () => ({ messageId: wamid, status: 'accepted' }));
+        assert.equal(sent.status, 'delivered');
+        assert.equal((await t.stack.db.prisma.outboundMessage.findUnique({ where: { key: `early:${wamid}` } }))?.status, 'delivered');
+        const [claimed] = await inbox(wamid);
+        assert.ok(claimed.processedAt);
+        assert.equal(claimed.routedTo, 'verification-ver_early');
+      });
+
       it('opens and refreshes the 24-hour window on customer messages, never moving it back', async () => {
         const phone = '+34600777888';
         const at = (secondsAgo: number) => String(Math.floor(Date.now() / 1000) - secondsAgo);
