@@ -114,10 +114,16 @@ describe('npm start', function () {
       assert.equal(again.status, 200);
       assert.equal(again.body.status, 'approved');
       assert.equal((await api('/sandbox/api/phones/+34600999888/sms')).body.length, 1, 'the sandbox handset kept its SMS');
+      // The same workflow, in the persisted dev server: it finishes (its last activities were cut by Ctrl-C).
       const connection2 = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
-      const described = await connection2.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: `verification-${created.body.id}` } });
-      await connection2.close();
-      assert.equal(described.workflowExecutionInfo?.status, 2 /* COMPLETED */);
+      try {
+        await eventually(async () => {
+          const described = await connection2.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: `verification-${created.body.id}` } });
+          return described.workflowExecutionInfo?.status === 2 /* COMPLETED */ ? true : undefined;
+        }, 'the workflow to complete after the restart', 60_000);
+      } finally {
+        await connection2.close();
+      }
     } finally {
       await ctrlC(second);
     }

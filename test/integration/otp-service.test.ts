@@ -225,13 +225,17 @@ for (const kind of databases()) {
 
           const expired = await service.create(t.tenantId, { to: uniquePhone(), channel: 'sms', ttlSeconds: 1, callbackUrl: receiver.url });
 
+          // the sandbox cannot deliver to numbers ending in 99000000: every channel failed
+          const failed = await t.request('POST', '/v1/verifications', { body: { to: '+34699000000', channel: 'sms', callbackUrl: receiver.url } });
+
           const expected = new Map([
             [approved.body.id, 'verification.approved'],
             [canceled.body.id, 'verification.canceled'],
             [exhausted.body.id, 'verification.max_attempts_reached'],
             [expired.id, 'verification.expired'],
+            [failed.body.id, 'verification.failed'],
           ]);
-          await eventually(async () => (receiver.received.length >= expected.size ? true : undefined), 'four callbacks', 30_000);
+          await eventually(async () => (receiver.received.length >= expected.size ? true : undefined), 'five callbacks', 30_000);
           await new Promise((r) => setTimeout(r, 300));
           assert.equal(receiver.received.length, expected.size, 'each event once');
           for (const { headers, raw, body } of receiver.received) {

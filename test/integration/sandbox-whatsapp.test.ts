@@ -474,7 +474,7 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       const bad = await call(base, 'POST', '/sandbox/api/faults', { body: { duplicateWebhooks: 0, colour: 'red' }, token: null });
       assert.equal(bad.status, 400);
       const reset = await call(base, 'DELETE', '/sandbox/api/faults', { token: null });
-      assert.deepEqual(reset.body, { notOnWhatsApp: [], failNext: null, duplicateWebhooks: 1, reorderStatuses: false, batchWebhooks: false, autoRead: true, throughputPerSecond: null, pairPerSixSeconds: null, statusDelayMs: null });
+      assert.deepEqual(reset.body, { notOnWhatsApp: [], failNext: null, duplicateWebhooks: 1, reorderStatuses: false, batchWebhooks: false, batchWindowMs: 25, autoRead: true, throughputPerSecond: null, pairPerSixSeconds: null, statusDelayMs: null });
     });
   });
 });
