@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../platform/config';
-import { openDatabase } from '../platform/db';
+import { createPostgresTestDatabase, openDatabase } from '../platform/db';
 import { freePort, startDevServer } from '../platform/dev-server';
 import { startStack } from '../platform/stack';
 import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
@@ -71,7 +71,12 @@ async function main(): Promise<void> {
   log('starting the Temporal dev server (in memory)…');
   const devServer = await startDevServer({ uiPort: false, log });
   onFailure.push(() => devServer.stop());
-  const database = await openDatabase({});
+  // BENCH_DATABASE_URL: a PostgreSQL server on which the bench creates (and drops) its own database;
+  // unset: in-memory PGlite, as the tests use by default.
+  const pg = process.env.BENCH_DATABASE_URL ? await createPostgresTestDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+  if (pg) onFailure.push(() => pg.drop());
+  const database = await openDatabase({ url: pg?.url });
+  const databaseLabel = pg ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'in-memory PGlite';
   const apiKey = `tsk_bench_${randomBytes(16).toString('hex')}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-bench-'));
   const config = loadConfig({
@@ -577,7 +582,7 @@ async function main(): Promise<void> {
   out.push(`Testigo benchmark — ${date.toISOString()}`);
   out.push(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.platform}`);
   out.push(`load average (1/5/15 min) at start ${machine.loadAverage.atStart.join(' ')}, at end ${machine.loadAverage.atEnd.join(' ')}`);
-  out.push(`temporal: ${machine.temporalCli}, dev server in memory; database: in-memory PGlite; HTTP: node:http keep-alive agent over loopback`);
+  out.push(`temporal: ${machine.temporalCli}, dev server in memory; database: ${databaseLabel}; HTTP: node:http keep-alive agent over loopback`);
   out.push(`baseline for latency: bare executeUpdate (handler returns at once), 9 per workflow like the checks; ratio = ours / baseline`);
   out.push(
     `webhooks: signed Meta-style inbound texts to /webhooks/whatsapp, routed as inboundMessage signals to ${INGEST_WORKFLOWS} running verifications; ` +
@@ -643,7 +648,7 @@ async function main(): Promise<void> {
     setup: {
       http: 'node:http with a keep-alive Agent over loopback',
       temporal: 'Temporal CLI dev server, in memory, same process tree; bare worker and client in the bench process beside the stack',
-      database: 'in-memory PGlite',
+      database: databaseLabel,
       warmup: WARMUP,
       checks: CHECKS,
       checksPerVerification: CHECKS_PER_VERIFICATION,
@@ -723,6 +728,7 @@ async function main(): Promise<void> {
   http.close();
   await stack.stop();
   await database.close();
+  await pg?.drop();
   await devServer.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
