@@ -5,7 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { sendInboundSms } from '../../sandbox/twilio';
 import { twilioSignature } from '../../sandbox/twilio-webhooks';
-import { databases, startTestStack, type TestStack } from '../support/stack';
+import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
 
 /** Meta's serialisation: non-ASCII as \uXXXX (UTF-16 units, so emoji become surrogate pairs) and "/" as "\/". */
 function metaJson(value: unknown): string {
@@ -144,6 +144,59 @@ for (const kind of databases()) {
         const [claimed] = await inbox(wamid);
         assert.ok(claimed.processedAt);
         assert.equal(claimed.routedTo, 'verification-ver_early');
+      });
+
+      describe('routing to workflows', () => {
+        /**
+         * The inboundMessage signals a workflow received, decoded (payloads are encrypted in history). A
+         * signal that lands during a workflow task shows in history only once that task completes.
+         */
+        const inboundSignals = (workflowId: string) => eventually(async () => {
+          const found = await recordedSignals(workflowId);
+          return found.length ? found : undefined;
+        }, `a signal in ${workflowId}`);
+
+        async function recordedSignals(workflowId: string): Promise<Array<Record<string, unknown>>> {
+          const { AesGcmCodec } = await import('../../platform/codec');
+          const { defaultPayloadConverter } = await import('@temporalio/common');
+          const codec = new AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }]);
+          const history = await t.stack.client.workflow.getHandle(workflowId).fetchHistory();
+          const out: Array<Record<string, unknown>> = [];
+          for (const event of history.events ?? []) {
+            const signaled = event.workflowExecutionSignaledEventAttributes;
+            if (signaled?.signalName !== 'inboundMessage') continue;
+            const [payload] = await codec.decode(signaled.input!.payloads!);
+            out.push(defaultPayloadConverter.fromPayload(payload));
+          }
+          return out;
+        }
+
+        it('routes a button tap by its payload to the subject’s workflow', async () => {
+          const created = await t.request('POST', '/v1/verifications', { body: { to: '+34600565656', channel: 'sms' } });
+          const workflowId = `verification-${created.body.id}`;
+          const id = `wamid.${randomBytes(12).toString('hex')}`;
+          const raw = metaJson(envelope([[{ messages: [{ from: '34600565656', id, timestamp: ts(), type: 'button', button: { payload: `${created.body.id}:resend`, text: 'Send a new code' } }] }]]));
+          assert.deepEqual(await (await postWhatsApp(raw, sign(secret, raw))).json(), { received: 1, duplicates: 0, routed: 1 });
+          assert.equal((await inbox(id))[0].routedTo, workflowId);
+          const [signal] = await inboundSignals(workflowId);
+          assert.equal(signal.buttonPayload, `${created.body.id}:resend`);
+        });
+
+        it('routes free text to the workflow waiting for the phone’s text: as a keyed hash for an OTP, in clear only when text was asked for', async () => {
+          const phone = '+34600575757';
+          for (const expects of ['otp', 'text'] as const) {
+            const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+            const workflowId = `verification-${created.body.id}`;
+            await t.stack.db.prisma.conversationWait.create({ data: { workflowId, subjectId: created.body.id, phone, expects } });
+            const raw = metaJson(envelope([[inboundText(phone, '482913')]]));
+            assert.equal((await (await postWhatsApp(raw, sign(secret, raw))).json()).routed, 1);
+            const [signal] = await inboundSignals(workflowId);
+            const { hashCode } = await import('../../domain/otp-code');
+            assert.equal(signal.textHash, hashCode(t.stack.keys.otpHash, created.body.id, '482913'));
+            assert.equal(signal.text, expects === 'text' ? '482913' : undefined);
+            await t.stack.db.prisma.conversationWait.delete({ where: { workflowId } });
+          }
+        });
       });
 
       it('opens and refreshes the 24-hour window on customer messages, never moving it back', async () => {
