@@ -143,18 +143,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     url = await app.listen({ port: config.port, host: config.host });
   }
 
+  // Graceful but bounded: a phase that overruns is logged and left behind, so a stuck request or
+  // activity cannot keep the process (or a test run) from stopping.
+  const phase = async (name: string, ms: number, work: () => Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const overran = new Promise<'overran'>((resolve) => (timer = setTimeout(() => resolve('overran'), ms)));
+    const outcome = await Promise.race([work().catch((error) => logger.warn({ err: error }, `stopping: ${name} failed`)), overran]);
+    clearTimeout(timer);
+    if (outcome === 'overran') logger.warn(`stopping: ${name} did not finish within ${ms} ms; going on`);
+  };
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       // API first (no new work), then the worker drains, then the connections and the database.
-      await app?.close();
+      if (app) await phase('the API', 5_000, () => app!.close());
       if (worker) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
-        await workerRun?.catch(() => undefined);
+        await phase('the worker', 12_000, async () => workerRun);
       }
-      await nativeConnection?.close();
-      await connection.close();
-      if (!options.database) await db.close();
+      await phase('the Temporal connections', 3_000, async () => {
+        await nativeConnection?.close();
+        await connection.close();
+      });
+      if (!options.database) await phase('the database', 5_000, () => db.close());
     })());
 
   return { config, db, keys, client, logger, app, worker, url, stop };

@@ -40,5 +40,9 @@ export async function createWorker({ connection, namespace, taskQueue, codec, de
     workflowBundle: await workflowBundle(),
     activities: createActivities(deps),
     dataConverter: { payloadCodecs: [codec] },
+    // On shutdown, running activities get this long to finish, then are cancelled; after the force
+    // time the worker stops regardless (a provider call cannot hold a deployment hostage).
+    shutdownGraceTime: '5 seconds',
+    shutdownForceTime: '10 seconds',
   });
 }

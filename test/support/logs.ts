@@ -7,7 +7,8 @@ export function captureStream(): Writable {
   return new Writable({
     write(chunk, _encoding, done) {
       capturedLogs.push(chunk.toString());
-      if (process.env.TEST_LOGS) process.stderr.write(chunk);
+      // A slow shutdown phase is worth seeing in CI's output even without TEST_LOGS.
+      if (process.env.TEST_LOGS || chunk.toString().includes('"msg":"stopping: ')) process.stderr.write(chunk);
       done();
     },
   });

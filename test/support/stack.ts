@@ -65,8 +65,10 @@ export async function startTestStack(kind: DatabaseKind, env: Record<string, str
     },
     async stop() {
       await stack.stop();
+      const started = Date.now();
       await database.close();
       await pg?.drop();
+      if (Date.now() - started > 5_000) console.error(`test stack: closing the database took ${Date.now() - started} ms`);
     },
   };
 }
