@@ -6,7 +6,7 @@ import { windowOpen } from '../domain/conversation-window';
 import { sendOnce } from '../domain/outbox';
 import type { SendOptions, TemplateComponent } from '../providers/whatsapp';
 import type { ActivityDeps } from './deps';
-import { toActivityFailure } from './otp';
+import { toActivityFailure } from './provider-failure';
 import { currentSendKey } from './send-key';
 
 export type WhatsAppMessage =

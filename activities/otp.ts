@@ -1,12 +1,11 @@
 // OTP activities: derive the code (never returned, never logged), send it, return only its keyed hash.
-import { ApplicationFailure } from '@temporalio/activity';
 import { deriveCode, hashCode, newNonce } from '../domain/otp-code';
 import { otpSmsText } from '../domain/otp-messages';
 import { sendOnce } from '../domain/outbox';
 import { tenantSettings } from '../domain/tenants';
-import { ProviderError } from '../providers/sms';
 import type { SendOtpInput, SendOtpResult } from '../shared/otp';
 import type { ActivityDeps } from './deps';
+import { toActivityFailure } from './provider-failure';
 import { currentSendKey } from './send-key';
 
 export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, publicBaseUrl }: ActivityDeps) {
@@ -47,23 +46,4 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
       }
     },
   };
-}
-
-/** Provider errors become typed failures: the workflow's retry policy knows which ones not to retry. */
-export function toActivityFailure(error: unknown): unknown {
-  if (!(error instanceof ProviderError)) return error;
-  switch (error.kind) {
-    case 'retryable':
-      return ApplicationFailure.create({ message: error.message, type: 'ProviderUnavailable', details: [error.details], nextRetryDelay: error.details.retryAfterMs });
-    case 'auth':
-      return ApplicationFailure.create({ message: error.message, type: 'ProviderAuth', details: [error.details] });
-    case 'invalid_recipient':
-      return ApplicationFailure.nonRetryable(error.message, 'InvalidRecipient', error.details);
-    case 'template_required':
-      return ApplicationFailure.nonRetryable(error.message, 'TemplateRequired', error.details);
-    case 'not_on_whatsapp':
-      return ApplicationFailure.nonRetryable(error.message, 'NotOnWhatsApp', error.details);
-    default:
-      return ApplicationFailure.nonRetryable(error.message, 'ProviderRejected', error.details);
-  }
 }

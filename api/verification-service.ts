@@ -125,7 +125,7 @@ export class VerificationService {
    */
   async check(tenantId: string, id: string, code: string, idempotencyKey?: string): Promise<OtpCheckResult> {
     const row = await this.find(tenantId, id);
-    if (row.status !== 'pending') return closedAnswer(row);
+    if (row.status !== 'pending') return answerFromReadModel(row);
     const attemptHash = hashCode(this.deps.keys.otpHash, id, code);
     try {
       // The same Idempotency-Key maps to the same update id: Temporal answers a retry with the first result.
@@ -147,7 +147,7 @@ export class VerificationService {
       const state = await this.deps.temporal.workflow.getHandle(row.workflowId).query(stateQuery).catch(() => undefined);
       if (state) return { valid: false, status: state.status, attemptsRemaining: state.attemptsRemaining };
     }
-    return closedAnswer(row);
+    return answerFromReadModel(row);
   }
 
   /** Same code again (until it expires), optionally on another channel; 429 inside the cool-down or over the per-phone cap. */
@@ -214,7 +214,7 @@ export class VerificationService {
   }
 }
 
-function closedAnswer(row: Verification): OtpCheckResult {
+function answerFromReadModel(row: Verification): OtpCheckResult {
   return { valid: false, status: row.status as OtpStatus, attemptsRemaining: row.attemptsRemaining };
 }
 

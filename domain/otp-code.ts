@@ -2,7 +2,7 @@
 // HMAC key, so the same code can be re-sent until it expires while the database keeps only the nonce
 // (useless without the key) and a keyed hash. Attempts are hashed with the same keyed hash before they
 // reach Temporal, so neither history nor tables ever hold a code in clear.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export function newNonce(): string {
   return randomBytes(32).toString('base64url');
@@ -19,10 +19,4 @@ export function deriveCode(codeKey: Buffer, nonce: string, length: number): stri
 /** Keyed hash of a code (or an attempt) bound to its subject, so a hash is useless for another one. */
 export function hashCode(hashKey: Buffer, subjectId: string, code: string): string {
   return createHmac('sha256', hashKey).update(`${subjectId}\u0000${code.trim()}`).digest('base64url');
-}
-
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

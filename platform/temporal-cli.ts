@@ -4,7 +4,7 @@
 //   3. a cached build in the cache directory    4. `go install` from the Go module proxy (pinned)
 //   5. the Temporal SDK's own download (needs internet; not available on the offline CI machines)
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -125,8 +125,4 @@ export async function resolveTemporalCli(options: { env?: NodeJS.ProcessEnv; log
 export function cliVersion(cli: string): string {
   const out = spawnSync(cli, ['--version'], { encoding: 'utf8' });
   return (out.stdout || out.stderr || '').trim();
-}
-
-export function cachedCliExists(env: NodeJS.ProcessEnv = process.env): boolean {
-  return existsSync(path.join(cacheDir(env), 'temporal'));
 }

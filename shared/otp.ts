@@ -3,7 +3,6 @@ export type OtpChannel = 'sms' | 'whatsapp';
 export const OTP_CHANNELS: readonly OtpChannel[] = ['sms', 'whatsapp'];
 
 export type OtpStatus = 'pending' | 'approved' | 'expired' | 'max_attempts_reached' | 'canceled' | 'failed';
-export const TERMINAL_OTP_STATUSES: readonly OtpStatus[] = ['approved', 'expired', 'max_attempts_reached', 'canceled', 'failed'];
 
 export type OtpFallback = 'sms' | 'none';
 
