@@ -2,8 +2,8 @@
 // out only inside the 24-hour window (else a TemplateRequired failure tells the workflow to use a
 // template); every send goes through the outbox, so a retried activity never sends twice.
 import { ApplicationFailure } from '@temporalio/activity';
-import { windowOpen } from '../domain/conversation-window';
-import { sendOnce } from '../domain/outbox';
+import { windowOpen } from '../messaging/conversation-window';
+import { sendOnce } from '../messaging/outbox';
 import type { SendOptions, TemplateComponent } from '../providers/whatsapp';
 import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './provider-failure';

@@ -1,7 +1,7 @@
 // OTP activities: derive the code (never returned, never logged), send it, return only its keyed hash.
 import { deriveCode, hashCode, newNonce } from '../domain/otp-code';
 import { otpSmsText } from '../domain/otp-messages';
-import { sendOnce } from '../domain/outbox';
+import { sendOnce } from '../messaging/outbox';
 import { tenantSettings } from '../domain/tenants';
 import type { SendOtpInput, SendOtpResult } from '../shared/otp';
 import type { ActivityDeps } from './deps';

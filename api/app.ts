@@ -12,6 +12,8 @@ import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
 import { sandboxPlugin } from '../sandbox';
 import type { SandboxStore } from '../sandbox/store';
+import { VerificationService } from '../services/verifications';
+import { WebhookIngestion } from '../services/webhook-ingestion';
 import { addBearerAuth } from './auth';
 import { addIdempotency } from './idempotency';
 import { loggerOptions } from './logging';
@@ -22,8 +24,6 @@ import { metricsRoutes } from './routes/metrics';
 import { settingsRoutes } from './routes/settings';
 import { verificationRoutes } from './routes/verifications';
 import { ProblemSchema } from './schemas/common';
-import { VerificationService } from './verification-service';
-import { WebhookIngestion } from './webhooks/ingestion';
 import { twilioWebhookRoutes } from './webhooks/twilio';
 import { whatsappWebhookRoutes } from './webhooks/whatsapp';
 

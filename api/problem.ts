@@ -1,51 +1,11 @@
 // RFC 7807 problem details for every error the API returns, so clients get one shape: a type, a
 // title, the status, a detail, and for bad input the list of every offending field.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { HttpProblem, invalidFields, problemType, type FieldError, type Problem } from '../services/problem';
 
-export interface FieldError {
-  /** JSON pointer into the body (`/to`), or the name of a header or parameter */
-  path: string;
-  /** body, params, querystring or headers */
-  in: string;
-  message: string;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-  [extra: string]: unknown;
-}
-
-export const problemType = (slug: string) => `urn:testigo:problem:${slug}`;
-
-/** Throw from a handler or hook to answer with a problem. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly slug: string,
-    readonly title: string,
-    readonly detail?: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(detail ?? title);
-  }
-
-  toProblem(): Problem {
-    // extras never override the RFC 7807 members
-    return { ...this.extra, type: problemType(this.slug), title: this.title, status: this.status, ...(this.detail ? { detail: this.detail } : {}) };
-  }
-}
-
-export function invalidFields(errors: FieldError[]): HttpProblem {
-  return new HttpProblem(400, 'validation-error', 'Invalid request', describe(errors), { errors });
-}
-
-function describe(errors: FieldError[]): string {
-  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-}
+// The problem type and the error services throw are defined beside the services; re-exported so HTTP
+// code has one import for problems.
+export { HttpProblem, invalidFields, problemType, type FieldError, type Problem } from '../services/problem';
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   return reply.code(problem.status).type('application/problem+json').send(problem);

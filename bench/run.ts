@@ -19,7 +19,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { loadConfig } from '../platform/config';
 import { createPostgresTestDatabase, openDatabase } from '../platform/db';
 import { freePort, startDevServer } from '../platform/dev-server';
-import { startStack } from '../platform/stack';
+import { startStack } from '../app/stack';
 import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
 import { cliVersion, resolveTemporalCli } from '../platform/temporal-cli';
 import { bareStartWorkflow, bareWorkflow, pingUpdate, pokeSignal, pokesQuery, stopSignal } from './bare-workflow';

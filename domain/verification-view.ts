@@ -1,10 +1,28 @@
 // The public representation of a verification (API responses and callbacks): masked phone, no secrets.
-import type { VerificationResponse } from '../api/schemas/verifications';
 import type { Verification } from '../prisma/generated/client';
-import type { OtpSend, OtpStatus } from '../shared/otp';
+import type { OtpFallback, OtpSend, OtpStatus } from '../shared/otp';
 import { maskPhone } from './phone';
 
-export function present(row: Verification): VerificationResponse {
+/** What clients see of a verification; api/schemas/verifications.ts publishes it (and checks it is the same shape). */
+export interface VerificationView {
+  id: string;
+  status: OtpStatus;
+  /** masked */
+  to: string;
+  channel: string;
+  purpose: string | null;
+  locale: string;
+  codeLength: number;
+  maxAttempts: number;
+  attemptsRemaining: number;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+  fallback: OtpFallback;
+  sends: { channel: string; at: string; status: string; error?: string | number }[];
+}
+
+export function present(row: Verification): VerificationView {
   return {
     id: row.id,
     status: row.status as OtpStatus,
@@ -14,7 +32,7 @@ export function present(row: Verification): VerificationResponse {
     locale: row.locale,
     codeLength: row.codeLength,
     maxAttempts: row.maxAttempts,
-    fallback: row.fallback as 'sms' | 'none',
+    fallback: row.fallback as OtpFallback,
     attemptsRemaining: row.attemptsRemaining,
     expiresAt: row.expiresAt.toISOString(),
     createdAt: row.createdAt.toISOString(),

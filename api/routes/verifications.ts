@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdempotencyHeaders, problemRef } from '../schemas/common';
 import { CheckBody, CheckResponse, CreateVerificationBody, ResendBody, VerificationParams, VerificationResponse } from '../schemas/verifications';
-import type { VerificationService } from '../verification-service';
+import type { VerificationService } from '../../services/verifications';
 
 const tags = ['verifications'];
 const security = [{ bearerAuth: [] }];

@@ -1,7 +1,8 @@
 // JSON schemas of the verification routes (validated by Fastify's Ajv, published in /openapi.json).
 import { Type, type Static } from 'typebox';
+import type { VerificationView } from '../../domain/verification-view';
+import type { CreateVerificationRequest } from '../../services/verifications';
 import { LOCALES, OTP_CHANNELS } from '../../shared/otp';
-
 
 export const CreateVerificationBody = Type.Object(
   {
@@ -67,3 +68,9 @@ export const CheckResponse = Type.Object(
   },
   { $id: 'CheckResult' },
 );
+
+// The service speaks plain types; these fail to compile when a schema and its type drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShape = <T extends true>(): T | undefined => undefined;
+sameShape<Same<CreateVerificationBody, CreateVerificationRequest>>();
+sameShape<Same<VerificationResponse, VerificationView>>();

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import type { DeliveryStatus, ProviderEvent } from '../../shared/messaging';
 import { HttpProblem } from '../problem';
-import type { WebhookIngestion } from './ingestion';
+import type { WebhookIngestion } from '../../services/webhook-ingestion';
 
 export interface TwilioWebhookOptions {
   ingestion: WebhookIngestion;

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from '../problem';
-import type { WebhookIngestion } from './ingestion';
+import type { WebhookIngestion } from '../../services/webhook-ingestion';
 import { whatsappEvents, type MetaWebhook } from './whatsapp-events';
 
 export interface WhatsAppWebhookOptions {

@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { SendWhatsAppInput } from '../../activities/messaging';
-import { buildActivityDeps } from '../../platform/stack';
+import { buildActivityDeps } from '../../app/activity-deps';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 describe('sendWhatsApp activity', function () {

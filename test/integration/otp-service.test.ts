@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { VerificationService } from '../../api/verification-service';
+import type { VerificationService } from '../../services/verifications';
 import { verifyCallback } from '../../domain/callback-signature';
 import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
 

@@ -2,7 +2,7 @@
 // the sandbox's Graph API emulator → signed status webhooks → ingestion → signal → workflow; and the
 // fallback to SMS when WhatsApp fails, refuses, or does not deliver in time.
 import assert from 'node:assert/strict';
-import type { VerificationService } from '../../api/verification-service';
+import type { VerificationService } from '../../services/verifications';
 import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
 
 let phoneSeq = Math.floor(Math.random() * 40_000_000);

@@ -136,7 +136,7 @@ for (const kind of databases()) {
         const [waiting] = await inbox(wamid);
         assert.equal(waiting.processedAt, null, 'not processed yet: no message of ours has that id');
 
-        const { sendOnce } = await import('../../domain/outbox');
+        const { sendOnce } = await import('../../messaging/outbox');
         // the provider (here a stand-in for the HTTP call) answers after its own webhook arrived
         const sent = await sendOnce(t.stack.db.prisma, { key: `early:${wamid}`, workflowId: 'verification-ver_early', channel: 'whatsapp', provider: 'sandbox', to: '+34600111222' }, async () => ({ messageId: wamid, status: 'accepted' }));
         assert.equal(sent.status, 'delivered');
@@ -210,7 +210,7 @@ for (const kind of databases()) {
         const window = await t.stack.db.prisma.conversationWindow.findUnique({ where: { businessNumber_customer: { businessNumber: '100000000000001', customer: phone } } });
         assert.ok(window);
         assert.ok(Math.abs(window.lastInboundAt.getTime() - (Date.now() - 100_000)) < 2000, 'the newer message wins');
-        const { windowOpen } = await import('../../domain/conversation-window');
+        const { windowOpen } = await import('../../messaging/conversation-window');
         assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', phone), true);
         assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', phone, new Date(Date.now() + 24 * 3600_000)), false, 'closed 24 h after the last message');
         assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', '+34600777889'), false, 'never opened');

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { VerificationService } from '../../api/verification-service';
+import { VerificationService } from '../../services/verifications';
 import { loadConfig } from '../../platform/config';
 import { createPostgresTestDatabase, openDatabase, type DatabaseKind } from '../../platform/db';
 import { freePort } from '../../platform/dev-server';
-import { startStack, type Stack } from '../../platform/stack';
+import { startStack, type Stack } from '../../app/stack';
 import { captureStream } from './logs';
 import { testDevServer } from './dev-server';
 

@@ -7,7 +7,7 @@ import pretty from 'pino-pretty';
 import { newApiKey } from '../domain/tenants';
 import { ConfigError, loadConfig } from '../platform/config';
 import { startDevServer, type DevServer } from '../platform/dev-server';
-import { startStack } from '../platform/stack';
+import { startStack } from './stack';
 
 const started = performance.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);

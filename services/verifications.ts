@@ -7,10 +7,10 @@ import { hashCode } from '../domain/otp-code';
 import { maskPhone } from '../domain/phone';
 import { releaseSendSlot, takeSendSlot } from '../domain/send-limit';
 import { tenantSettings } from '../domain/tenants';
-import { present } from '../domain/verification-view';
+import { present, type VerificationView } from '../domain/verification-view';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient, Verification } from '../prisma/generated/client';
-import { RESEND_COOLDOWN_SECONDS, type OtpChannel, type OtpCheckResult, type OtpStatus } from '../shared/otp';
+import { RESEND_COOLDOWN_SECONDS, type Locale, type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpStatus } from '../shared/otp';
 import { CHANNEL, PHONE, STATUS, TENANT } from '../shared/search-attributes';
 import {
   cancelUpdate,
@@ -23,7 +23,21 @@ import {
   type VerificationInput,
 } from '../shared/verification';
 import { HttpProblem } from './problem';
-import type { CreateVerificationBody, VerificationResponse } from './schemas/verifications';
+
+/** A request to start a verification, already validated (api/schemas/verifications.ts publishes its schema; defaults are applied here). */
+export interface CreateVerificationRequest {
+  to: string;
+  channel: OtpChannel;
+  fallback?: OtpFallback;
+  fallbackAfterSeconds?: number;
+  purpose?: string;
+  locale?: Locale;
+  brand?: string;
+  codeLength?: number;
+  ttlSeconds?: number;
+  maxAttempts?: number;
+  callbackUrl?: string;
+}
 
 export interface VerificationServiceDeps {
   prisma: PrismaClient;
@@ -46,7 +60,7 @@ export class VerificationService {
   constructor(private readonly deps: VerificationServiceDeps) {}
 
   /** `options` exist for tests (a cool-down shorter than the product's 30 s); the API never passes them. */
-  async create(tenantId: string, body: CreateVerificationBody, options: { resendCooldownSeconds?: number } = {}): Promise<VerificationResponse> {
+  async create(tenantId: string, body: CreateVerificationRequest, options: { resendCooldownSeconds?: number } = {}): Promise<VerificationView> {
     const { prisma, temporal, taskQueue } = this.deps;
     const id = `ver_${randomBytes(15).toString('base64url')}`;
     const settings = await tenantSettings(prisma, tenantId);
@@ -115,7 +129,7 @@ export class VerificationService {
     return present(row);
   }
 
-  async get(tenantId: string, id: string): Promise<VerificationResponse> {
+  async get(tenantId: string, id: string): Promise<VerificationView> {
     return present(await this.find(tenantId, id));
   }
 
@@ -151,7 +165,7 @@ export class VerificationService {
   }
 
   /** Same code again (until it expires), optionally on another channel; 429 inside the cool-down or over the per-phone cap. */
-  async resend(tenantId: string, id: string, channel?: OtpChannel): Promise<VerificationResponse> {
+  async resend(tenantId: string, id: string, channel?: OtpChannel): Promise<VerificationView> {
     const row = await this.find(tenantId, id);
     if (row.status !== 'pending') throw wrongState(row);
     const slot = await takeSendSlot(this.deps.prisma, tenantId, row.to, id);
@@ -171,7 +185,7 @@ export class VerificationService {
     return present(await this.find(tenantId, id));
   }
 
-  async cancel(tenantId: string, id: string): Promise<VerificationResponse> {
+  async cancel(tenantId: string, id: string): Promise<VerificationView> {
     const row = await this.find(tenantId, id);
     if (row.status !== 'pending') throw wrongState(row);
     try {

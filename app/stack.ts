@@ -6,19 +6,16 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ActivityDeps } from '../activities';
 import { buildApp } from '../api/app';
-import { DEFAULT_OTP_TEMPLATE, ensureTenantWithKey } from '../domain/tenants';
-import type { PrismaClient } from '../prisma/generated/client';
-import { TwilioSmsClient } from '../providers/twilio-sms';
-import { CloudApiClient } from '../providers/whatsapp';
+import { ensureTenantWithKey } from '../domain/tenants';
+import { AesGcmCodec } from '../platform/codec';
+import type { Config } from '../platform/config';
+import { openDatabase, type Database } from '../platform/db';
+import { loadKeys, type Keys } from '../platform/keys';
 import { SandboxStore } from '../sandbox/store';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from '../worker/create-worker';
-import { AesGcmCodec } from './codec';
-import type { Config } from './config';
-import { openDatabase, type Database } from './db';
-import { loadKeys, type Keys } from './keys';
+import { buildActivityDeps } from './activity-deps';
 
 export interface StackOptions {
   config: Config;
@@ -80,30 +77,6 @@ async function registerSearchAttributes(connection: Connection, namespace: strin
     // 6 = ALREADY_EXISTS; 7 = PERMISSION_DENIED (managed clusters: register them in the console)
     if (code !== 6) logger.warn({ err: error }, 'could not register search attributes');
   }
-}
-
-/** The worker's activity dependencies, from configuration: providers are chosen and addressed here. */
-export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Keys): ActivityDeps {
-  return {
-    prisma,
-    keys,
-    sms: new TwilioSmsClient({
-      baseUrl: config.sms.twilioApiBaseUrl,
-      accountSid: config.sms.twilioAccountSid,
-      authToken: config.sms.twilioAuthToken,
-      from: config.sms.twilioFrom,
-    }),
-    whatsapp: new CloudApiClient({
-      baseUrl: config.whatsapp.apiBaseUrl,
-      version: config.whatsapp.apiVersion,
-      phoneNumberId: config.whatsapp.phoneNumberId,
-      accessToken: config.whatsapp.accessToken ?? '',
-      style: config.whatsapp.provider === '360dialog' ? '360dialog' : 'cloud',
-      provider: config.whatsapp.provider,
-    }),
-    templates: { otpTemplate: DEFAULT_OTP_TEMPLATE },
-    publicBaseUrl: config.publicBaseUrl,
-  };
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {

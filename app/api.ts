@@ -1,4 +1,4 @@
 // `npm run api`: the HTTP API alone (production entry point, configured by environment only).
-import { runEntryPoint } from '../platform/entry-point';
+import { runEntryPoint } from './entry-point';
 
 await runEntryPoint('api', { api: true });

@@ -1,6 +1,6 @@
 // Shared main() of the production entry points: environment-only configuration, an existing Temporal
 // cluster, graceful shutdown on SIGINT/SIGTERM.
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from '../platform/config';
 import { startStack } from './stack';
 
 export async function runEntryPoint(name: string, parts: { api?: boolean; worker?: boolean }): Promise<void> {

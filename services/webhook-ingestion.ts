@@ -4,10 +4,9 @@
 // the webhook answers fast; anything heavy is the workflow's business, in activities.
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyBaseLogger } from 'fastify';
-import { hashCode } from '../../domain/otp-code';
-import type { Keys } from '../../platform/keys';
-import type { PrismaClient } from '../../prisma/generated/client';
+import { hashCode } from '../domain/otp-code';
+import type { Keys } from '../platform/keys';
+import type { PrismaClient } from '../prisma/generated/client';
 import {
   inboundMessageSignal,
   messageStatusSignal,
@@ -18,7 +17,7 @@ import {
   type InboundSignal,
   type ProviderEvent,
   type StatusEvent,
-} from '../../shared/messaging';
+} from '../shared/messaging';
 
 export interface IngestResult {
   received: number;
@@ -30,10 +29,11 @@ export interface IngestionDeps {
   prisma: PrismaClient;
   temporal: Client;
   keys: Keys;
-  log: FastifyBaseLogger;
+  /** the request logger (pino): closed workflows are noted at info */
+  log: { info(details: object, message: string): void };
 }
 
-/** A status for a message we have not recorded yet: left unprocessed for the send to claim (domain/outbox.ts). */
+/** A status for a message we have not recorded yet: left unprocessed for the send to claim (messaging/outbox.ts). */
 const NOT_YET_OURS = Symbol('not yet ours');
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,32 @@
+// The worker's activity dependencies, from configuration: the one place where providers are chosen
+// and addressed (the stack builds them for its worker; tests build them to call activities directly).
+import type { ActivityDeps } from '../activities';
+import { DEFAULT_OTP_TEMPLATE } from '../domain/tenants';
+import type { Config } from '../platform/config';
+import type { Keys } from '../platform/keys';
+import type { PrismaClient } from '../prisma/generated/client';
+import { TwilioSmsClient } from '../providers/twilio-sms';
+import { CloudApiClient } from '../providers/whatsapp';
+
+export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Keys): ActivityDeps {
+  return {
+    prisma,
+    keys,
+    sms: new TwilioSmsClient({
+      baseUrl: config.sms.twilioApiBaseUrl,
+      accountSid: config.sms.twilioAccountSid,
+      authToken: config.sms.twilioAuthToken,
+      from: config.sms.twilioFrom,
+    }),
+    whatsapp: new CloudApiClient({
+      baseUrl: config.whatsapp.apiBaseUrl,
+      version: config.whatsapp.apiVersion,
+      phoneNumberId: config.whatsapp.phoneNumberId,
+      accessToken: config.whatsapp.accessToken ?? '',
+      style: config.whatsapp.provider === '360dialog' ? '360dialog' : 'cloud',
+      provider: config.whatsapp.provider,
+    }),
+    templates: { otpTemplate: DEFAULT_OTP_TEMPLATE },
+    publicBaseUrl: config.publicBaseUrl,
+  };
+}
