@@ -4,7 +4,8 @@
 // still duplicate one message; nothing short of provider support closes that gap.)
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SentMessage } from '../providers/sms';
-import { advancesStatus, statusesBefore, type DeliveryStatus, type StatusEvent } from '../shared/messaging';
+import { lastAdvance, statusesBefore, type DeliveryStatus } from '../shared/delivery-status';
+import type { StatusEvent } from '../shared/messaging';
 
 export interface OutboxEntry {
   key: string;
@@ -37,11 +38,8 @@ export async function sendOnce(prisma: PrismaClient, entry: OutboxEntry, send: (
 async function claimEarlyStatuses(prisma: PrismaClient, entry: OutboxEntry, sent: SentMessage): Promise<SentMessage> {
   const early = await prisma.inboxEvent.findMany({ where: { messageId: sent.messageId, kind: 'status', processedAt: null }, orderBy: { receivedAt: 'asc' } });
   if (early.length === 0) return sent;
-  let latest: SentMessage = sent;
-  for (const { payload } of early) {
-    const event = payload as unknown as StatusEvent;
-    if (advancesStatus(latest.status, event.status)) latest = { messageId: sent.messageId, status: event.status, error: event.errors?.[0]?.code };
-  }
+  const last = lastAdvance(sent.status, early.map(({ payload }) => payload as unknown as StatusEvent));
+  const latest: SentMessage = last ? { messageId: sent.messageId, status: last.status, error: last.errors?.[0]?.code } : sent;
   await prisma.outboundMessage.updateMany({
     where: { key: entry.key, status: { in: statusesBefore(latest.status as DeliveryStatus) } },
     data: { status: latest.status, ...(latest.error !== undefined ? { errorCode: String(latest.error) } : {}) },

@@ -11,13 +11,13 @@ import {
   inboundMessageSignal,
   messageStatusSignal,
   parseButtonPayload,
-  statusesBefore,
   workflowIdForSubject,
   type InboundEvent,
   type InboundSignal,
   type ProviderEvent,
   type StatusEvent,
 } from '../shared/messaging';
+import { statusesBefore } from '../shared/delivery-status';
 
 export interface IngestResult {
   received: number;

@@ -1,23 +1,10 @@
 // Normalised provider events, as the webhook handlers hand them to the ingestion service and as
-// workflows receive them in signals. No Node imports (bundled into workflow code).
+// workflows receive them in signals. No Node imports (bundled into workflow code). The rules of how
+// delivery statuses advance are in delivery-status.ts.
 import { defineSignal } from '@temporalio/workflow';
+import type { DeliveryStatus } from './delivery-status';
 
 export type MessagingChannel = 'whatsapp' | 'sms';
-
-/** Delivery statuses, in the order they may only move forward (failed is terminal). */
-export type DeliveryStatus = 'accepted' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-export const STATUS_RANK: Record<DeliveryStatus, number> = { accepted: 0, queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
-
-/** The statuses a message may be in for `next` to be an advance (for conditional updates). */
-export function statusesBefore(next: DeliveryStatus): string[] {
-  return [...Object.keys(STATUS_RANK), 'sending'].filter((s) => advancesStatus(s, next));
-}
-
-/** Whether `next` moves a message on from `current`: forward only, and nothing after `failed`. */
-export function advancesStatus(current: string, next: DeliveryStatus): boolean {
-  if (current === 'failed') return false;
-  return STATUS_RANK[next] > (STATUS_RANK[current as DeliveryStatus] ?? 0);
-}
 
 export interface ProviderErrorInfo {
   code: number | string;

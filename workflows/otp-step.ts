@@ -3,7 +3,8 @@
 // history that feeds the evidence. Codes never enter workflow code: activities derive and send them,
 // and the workflow only ever compares keyed hashes.
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
-import { advancesStatus, type StatusSignal } from '../shared/messaging';
+import { advancesStatus, isDelivered } from '../shared/delivery-status';
+import type { StatusSignal } from '../shared/messaging';
 import { type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpSend, type OtpStatus, type SendOtpInput } from '../shared/otp';
 import type { Activities } from '../activities';
 
@@ -28,8 +29,6 @@ export interface OtpStepOptions extends Omit<SendOtpInput, 'generation' | 'chann
   fallbackAfterMs: number;
   resendCooldownMs: number;
 }
-
-const isDelivered = (status: string) => status === 'delivered' || status === 'read';
 
 export class OtpStep {
   status: OtpStatus = 'pending';

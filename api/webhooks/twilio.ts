@@ -3,7 +3,8 @@
 // library). A bad or missing signature is a 401 and nothing is ingested.
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
-import type { DeliveryStatus, ProviderEvent } from '../../shared/messaging';
+import type { DeliveryStatus } from '../../shared/delivery-status';
+import type { ProviderEvent } from '../../shared/messaging';
 import { HttpProblem } from '../problem';
 import type { WebhookIngestion } from '../../services/webhook-ingestion';
 

@@ -1,6 +1,7 @@
 // Meta's webhook payload → normalised provider events. Every entry and every change of a batch is
 // read; anything that is not a message or a status of the `messages` field is ignored.
-import type { DeliveryStatus, InboundEvent, ProviderErrorInfo, ProviderEvent, StatusEvent } from '../../shared/messaging';
+import type { DeliveryStatus } from '../../shared/delivery-status';
+import type { InboundEvent, ProviderErrorInfo, ProviderEvent, StatusEvent } from '../../shared/messaging';
 
 interface MetaError {
   code: number;
