@@ -1,5 +1,6 @@
 // Configuration comes from the environment only (PRODUCT.md §4). Every name and default lives here,
 // so the README's table and the code cannot drift apart silently.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export type WhatsAppProvider = 'sandbox' | 'cloud' | '360dialog';
@@ -125,8 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     whatsapp: whatsappConfig(env, whatsappProvider, ownBase),
     ownBaseUrl: ownBase,
     sms: { ...sms, twilioApiBaseUrl: sms.twilioApiBaseUrl.replace(/\/$/, '') },
-    seal: { p12: opt(env, 'SEAL_P12'), p12Password: opt(env, 'SEAL_P12_PASSWORD') },
-    tsaUrl: opt(env, 'TSA_URL'),
+    seal: { p12: sealP12(env), p12Password: opt(env, 'SEAL_P12_PASSWORD') },
+    tsaUrl: httpUrl(env, 'TSA_URL'),
     payloadKey: opt(env, 'PAYLOAD_KEY'),
     codecToken: opt(env, 'CODEC_TOKEN'),
     temporalUiUrl: (opt(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/$/, ''),
@@ -154,6 +155,28 @@ function whatsappConfig(env: NodeJS.ProcessEnv, provider: WhatsAppProvider, ownB
     appSecret: need('WHATSAPP_APP_SECRET', SANDBOX_WHATSAPP.appSecret),
     verifyToken: need('WHATSAPP_VERIFY_TOKEN', SANDBOX_WHATSAPP.verifyToken),
   };
+}
+
+/** SEAL_P12 must name an existing file: a typo would otherwise silently seal with the development CA. */
+function sealP12(env: NodeJS.ProcessEnv): string | undefined {
+  const file = opt(env, 'SEAL_P12');
+  if (file === undefined) return undefined;
+  const resolved = path.resolve(file);
+  if (!existsSync(resolved)) throw new ConfigError(`SEAL_P12 names a file that does not exist: ${resolved}`);
+  return resolved;
+}
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = opt(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string, because: string): string {

@@ -175,6 +175,30 @@ describe('loadConfig', () => {
     }
     assert.doesNotThrow(() => loadConfig(full));
   });
+
+  it('reads the seal (SEAL_P12, SEAL_P12_PASSWORD) and TSA_URL, refusing a missing P12 file and a non-http(s) TSA', () => {
+    const none = loadConfig({});
+    assert.deepEqual(none.seal, { p12: undefined, p12Password: undefined });
+    assert.equal(none.tsaUrl, undefined);
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-config-seal-'));
+    try {
+      const p12 = path.join(dir, 'seal.p12');
+      writeFileSync(p12, 'x');
+      const c = loadConfig({ SEAL_P12: p12, SEAL_P12_PASSWORD: 'pw', TSA_URL: 'https://tsa.example.com/tsr' });
+      assert.deepEqual(c.seal, { p12, p12Password: 'pw' });
+      assert.equal(c.tsaUrl, 'https://tsa.example.com/tsr');
+      assert.equal(loadConfig({ TSA_URL: 'http://127.0.0.1:3180' }).tsaUrl, 'http://127.0.0.1:3180');
+
+      const missing = path.join(dir, 'nope.p12');
+      assert.throws(() => loadConfig({ SEAL_P12: missing }), (e: unknown) => e instanceof ConfigError && e.message.includes('SEAL_P12') && e.message.includes(missing));
+      for (const bad of ['ftp://tsa.example.com', 'tsa.example.com', 'file:///etc/passwd']) {
+        assert.throws(() => loadConfig({ TSA_URL: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes('TSA_URL'), bad);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('keys', () => {
