@@ -24,6 +24,8 @@ export interface Config {
     apiBaseUrl: string;
     apiVersion: string;
     phoneNumberId?: string;
+    /** WhatsApp Business Account id: where the message templates are registered (`npm run templates`) */
+    wabaId?: string;
     accessToken?: string;
     appSecret?: string;
     verifyToken?: string;
@@ -151,6 +153,7 @@ function whatsappConfig(env: NodeJS.ProcessEnv, provider: WhatsAppProvider, ownB
     apiVersion: opt(env, 'WHATSAPP_API_VERSION') ?? 'v23.0',
     // 360dialog's key selects the number: no phone number id in its paths.
     phoneNumberId: provider === '360dialog' ? opt(env, 'WHATSAPP_PHONE_NUMBER_ID') : need('WHATSAPP_PHONE_NUMBER_ID', SANDBOX_WHATSAPP.phoneNumberId),
+    wabaId: opt(env, 'WHATSAPP_WABA_ID') ?? (sandbox ? SANDBOX_WHATSAPP.wabaId : undefined),
     accessToken: need('WHATSAPP_ACCESS_TOKEN', SANDBOX_WHATSAPP.accessToken),
     appSecret: need('WHATSAPP_APP_SECRET', SANDBOX_WHATSAPP.appSecret),
     verifyToken: need('WHATSAPP_VERIFY_TOKEN', SANDBOX_WHATSAPP.verifyToken),

@@ -1,6 +1,6 @@
 // The WhatsApp half of the sandbox's control API (PRODUCT.md §5), for tests, demos and the phone
 // page: read a handset's chat, act as the customer, open the chat, download what the handset got,
-// and flip the fault switches. A development tool: no authentication.
+// flip the fault switches, and play Meta's template review. A development tool: no authentication.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problemType, sendProblem, type FieldError } from '../api/problem';
 import { isValidE164 } from '../domain/phone';
@@ -9,6 +9,8 @@ import { HandsetError, parseCustomerInput } from './whatsapp-customer';
 import type { WhatsAppEmulator } from './whatsapp-emulator';
 import { faultsPatchSchema, type FaultsPatch } from './whatsapp-faults';
 import type { HandsetMedia, HandsetMessage } from './whatsapp-model';
+import { REVIEW_STATUSES } from './whatsapp-template-catalogue';
+import type { ReviewStatus } from './whatsapp-templates';
 
 export interface WhatsAppControlOptions {
   store: SandboxStore;
@@ -25,6 +27,19 @@ export function phoneParam(request: PhoneRequest, reply: FastifyReply): string |
   void sendProblem(reply, { type: problemType('validation-error'), title: 'Invalid request', status: 400, detail: `phone: must be a phone number in E.164 format, e.g. +34600111222`, errors: [{ path: 'phone', in: 'params', message: 'must be a phone number in E.164 format' }] });
   return undefined;
 }
+
+/** `POST /api/templates/review`: Meta's verdict on a template (every language unless one is named). */
+const reviewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'status'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    language: { type: 'string', minLength: 1 },
+    status: { type: 'string', enum: REVIEW_STATUSES },
+    reason: { type: 'string', minLength: 1 },
+  },
+} as const;
 
 const HANDSET_PROBLEMS: Record<number, [string, string]> = { 400: ['bad-request', 'Bad Request'], 404: ['not-found', 'Not Found'], 409: ['conflict', 'Conflict'] };
 
@@ -100,4 +115,16 @@ export async function whatsappControl(app: FastifyInstance, { store, emulator, m
   app.get('/api/faults', async () => emulator.getFaults());
   app.post<{ Body: FaultsPatch }>('/api/faults', { schema: { body: faultsPatchSchema } }, async (request) => emulator.setFaults(request.body));
   app.delete('/api/faults', async () => emulator.resetFaults());
+
+  const templateView = (entry: ReturnType<typeof emulator.templates.list>[number]) => ({ name: entry.definition.name, language: entry.definition.language, category: entry.definition.category, status: entry.status, ...(entry.reason ? { reason: entry.reason } : {}) });
+  app.get('/api/templates', async () => emulator.templates.list().map(templateView));
+  // Applies to the translations that exist now and to those created later under the name.
+  app.post<{ Body: { name: string; language?: string; status: ReviewStatus; reason?: string } }>('/api/templates/review', { schema: { body: reviewSchema } }, async (request) => {
+    const templates = emulator.templates.review(request.body).map(templateView);
+    return { ...request.body, templates };
+  });
+  app.delete('/api/templates', async () => {
+    emulator.templates.reset();
+    return emulator.templates.list().map(templateView);
+  });
 }

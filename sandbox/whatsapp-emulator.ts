@@ -8,6 +8,7 @@ import { GraphError } from './whatsapp-errors';
 import { applyFaults, defaultFaults, SlidingWindow, type Faults, type FaultsPatch } from './whatsapp-faults';
 import { newConversationId, newWamid } from './whatsapp-ids';
 import { MediaLibrary } from './whatsapp-media';
+import { TemplateCatalogue } from './whatsapp-template-catalogue';
 import { phoneOf, waIdOf, type HandsetMessage, type OutboundMessage, type PricingCategory, type WhatsAppStatus } from './whatsapp-model';
 import { parseSendRequest } from './whatsapp-validate';
 import { WebhookSender } from './whatsapp-webhooks';
@@ -39,6 +40,8 @@ interface Outbound {
 
 export class WhatsAppEmulator {
   readonly media: MediaLibrary;
+  /** the business's templates and their review status (GET/POST /{WABA}/message_templates, control API) */
+  readonly templates = new TemplateCatalogue();
   private faults = defaultFaults();
   private readonly webhooks: WebhookSender;
   private readonly throughput = new SlidingWindow(1000);
@@ -77,7 +80,7 @@ export class WhatsAppEmulator {
 
   /** @returns the Graph API's success body; throws GraphError */
   send(phoneNumberId: string, version: string, body: unknown): object {
-    const request = parseSendRequest(body, this.businessWaId);
+    const request = parseSendRequest(body, this.businessWaId, this.templates);
     if (request.kind === 'read') return this.markRead(phoneNumberId, request.messageId, request.typing);
     const { message } = request;
     this.injectedFailure();

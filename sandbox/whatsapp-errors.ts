@@ -51,6 +51,8 @@ export class GraphError extends Error {
   constructor(
     readonly code: number,
     details?: string,
+    /** template management still answers with a subcode and a message for the user (e.g. 2388024: already exists) */
+    readonly user?: { subcode: number; title: string; message: string },
   ) {
     const kind = errorKind(code);
     super(`(#${code}) ${kind.title}`);
@@ -65,6 +67,7 @@ export class GraphError extends Error {
         message: this.message,
         type: 'OAuthException',
         code: this.code,
+        ...(this.user ? { error_subcode: this.user.subcode, is_transient: false, error_user_title: this.user.title, error_user_msg: this.user.message } : {}),
         error_data: { messaging_product: 'whatsapp', details: this.details },
         fbtrace_id: randomBytes(18).toString('base64').replace(/[+/=]/g, 'A'),
       },

@@ -10,7 +10,7 @@ import { GraphError } from './whatsapp-errors';
 import type { WhatsAppEmulator } from './whatsapp-emulator';
 import { MAX_UPLOAD_BYTES } from './whatsapp-media';
 import { boundaryOf, parseMultipart } from './whatsapp-multipart';
-import { TEMPLATES, toGraphTemplate } from './whatsapp-templates';
+import { templateRoutes } from './whatsapp-template-routes';
 
 export interface WhatsAppGraphOptions {
   emulator: WhatsAppEmulator;
@@ -98,12 +98,7 @@ export async function whatsappGraph(app: FastifyInstance, { emulator, accessToke
         checkVersion(request.params.version);
         return deleteMedia(request.params.id);
       });
-      graph.get<{ Params: { version: string; id: string }; Querystring: { name?: string } }>('/:version/:id/message_templates', async (request) => {
-        checkVersion(request.params.version);
-        if (request.params.id !== wabaId) throw unknownObject('get', request.params.id);
-        const data = TEMPLATES.filter((t) => !request.query.name || t.name.includes(request.query.name)).map(toGraphTemplate);
-        return { data, paging: { cursors: { before: 'QVFIUmxUZAZDZD', after: 'QVFIUmxUZAZDZD' } } };
-      });
+      templateRoutes(graph, { templates: emulator.templates, wabaId, checkVersion, unknownObject });
     },
     { prefix: '/graph' },
   );

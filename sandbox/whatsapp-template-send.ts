@@ -1,10 +1,12 @@
 // Send-time checks of a template message against the catalogue, as Meta makes them: the template
-// and translation must exist (132001), parameter counts must match per component (132000),
+// and translation must exist and be approved (132001; paused 132015, disabled 132016), parameter
+// counts must match per component (132000),
 // parameter kinds must match the template (132012), and an authentication template carries its
 // code twice, in the body and in the copy-code button, identical and at most 15 characters.
 import { GraphError } from './whatsapp-errors';
 import type { HandsetButton, OutboundMessage, PricingCategory } from './whatsapp-model';
-import { bodyParamCount, findTemplate, type TemplateDefinition } from './whatsapp-templates';
+import type { TemplateCatalogue } from './whatsapp-template-catalogue';
+import { bodyParamCount, type TemplateDefinition } from './whatsapp-templates';
 import { charCount, isObject, parseMedia } from './whatsapp-params';
 
 type Json = Record<string, unknown>;
@@ -15,12 +17,11 @@ interface Components {
   buttons: Map<number, Json>;
 }
 
-export function validateTemplate(template: Json): Pick<OutboundMessage, 'category' | 'text' | 'buttons' | 'media'> {
+export function validateTemplate(template: Json, catalogue: TemplateCatalogue): Pick<OutboundMessage, 'category' | 'text' | 'buttons' | 'media'> {
   if (typeof template.name !== 'string' || !template.name) throw new GraphError(100, "The parameter template['name'] is required.");
   const language = template.language;
   if (!isObject(language) || typeof language.code !== 'string' || !language.code) throw new GraphError(100, "The parameter template['language']['code'] is required.");
-  const definition = findTemplate(template.name, language.code);
-  if (!definition) throw new GraphError(132001, `template name (${template.name}) does not exist in ${language.code}`);
+  const definition = catalogue.sendable(template.name, language.code);
 
   const components = groupComponents(template.components);
   const values = bodyValues(definition, components.body);

@@ -6,13 +6,14 @@ import { isValidE164 } from '../domain/phone';
 import { GraphError } from './whatsapp-errors';
 import type { HandsetButton, OutboundMessage } from './whatsapp-model';
 import { charCount, isObject, isText, maxLength, optionalText, parseMedia, required } from './whatsapp-params';
+import type { TemplateCatalogue } from './whatsapp-template-catalogue';
 import { validateTemplate } from './whatsapp-template-send';
 
 type SendRequest = { kind: 'message'; message: OutboundMessage } | { kind: 'read'; messageId: string; typing: boolean };
 
 type Json = Record<string, unknown>;
 
-export function parseSendRequest(body: unknown, businessWaId: string): SendRequest {
+export function parseSendRequest(body: unknown, businessWaId: string, templates: TemplateCatalogue): SendRequest {
   if (!isObject(body)) throw new GraphError(100, 'The request body must be a JSON object.');
   if (body.messaging_product === undefined) throw new GraphError(100, 'The parameter messaging_product is required.');
   if (body.messaging_product !== 'whatsapp') throw new GraphError(100, `Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
@@ -39,7 +40,7 @@ export function parseSendRequest(body: unknown, businessWaId: string): SendReque
     case 'text':
       return { kind: 'message', message: { ...common, type: 'text', category: 'service', text: parseText(body) } };
     case 'template':
-      return { kind: 'message', message: { ...common, type: 'template', ...validateTemplate(required(body, 'template', 'template')) } };
+      return { kind: 'message', message: { ...common, type: 'template', ...validateTemplate(required(body, 'template', 'template'), templates) } };
     case 'interactive':
       return { kind: 'message', message: { ...common, type: 'interactive', category: 'service', ...parseInteractive(required(body, 'interactive', 'interactive')) } };
     case 'document':
