@@ -9,8 +9,10 @@ import { PDFDocument, PDFName, PDFNumber, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { inspectPdf, PdfRejected, type PdfRejectionReason } from '../../documents/inspect-pdf';
 import { MAX_DOCUMENT_BYTES } from '../../documents/limits';
+import { makeSampleConditions, makeSampleContract } from '../../scripts/make-sample-contract';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'pdf');
+const SAMPLES = path.join(import.meta.dirname, '..', '..', 'samples');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -61,6 +63,18 @@ describe('inspectPdf', () => {
       assert.deepEqual(await inspectPdf(cairo), { pages: 2, size: cairo.length, sha256: sha256(cairo), pdfVersion: '1.5' });
       const trailing = Buffer.concat([await pdfBytes(2), Buffer.from('\r\n\0\0 trailing junk some mailers add\n')]);
       assert.equal((await inspectPdf(trailing)).pages, 2);
+    });
+
+    it('the committed samples (README walkthrough): small, the pages they claim, and what the script makes today', async () => {
+      for (const [name, pages, make] of [
+        ['contract.pdf', 2, makeSampleContract],
+        ['conditions.pdf', 1, makeSampleConditions],
+      ] as const) {
+        const committed = readFileSync(path.join(SAMPLES, name));
+        assert.ok(committed.length < 20 * 1024, `${name}: ${committed.length} bytes`);
+        assert.equal((await inspectPdf(committed)).pages, pages, name);
+        assert.ok(Buffer.from(await make()).equals(committed), `${name} differs from scripts/make-sample-contract.ts output: run it and commit`);
+      }
     });
 
     it('hashes exactly the bytes it was given, also for a view into a larger buffer', async () => {
