@@ -24,7 +24,13 @@ type PhoneRequest = FastifyRequest<{ Params: { phone: string } }>;
 export function phoneParam(request: PhoneRequest, reply: FastifyReply): string | undefined {
   const { phone } = request.params;
   if (isValidE164(phone)) return phone;
-  void sendProblem(reply, { type: problemType('validation-error'), title: 'Invalid request', status: 400, detail: `phone: must be a phone number in E.164 format, e.g. +34600111222`, errors: [{ path: 'phone', in: 'params', message: 'must be a phone number in E.164 format' }] });
+  void sendProblem(reply, {
+    type: problemType('validation-error'),
+    title: 'Invalid request',
+    status: 400,
+    detail: `phone: must be a phone number in E.164 format, e.g. +34600111222`,
+    errors: [{ path: 'phone', in: 'params', message: 'must be a phone number in E.164 format' }],
+  });
   return undefined;
 }
 
@@ -41,10 +47,20 @@ const reviewSchema = {
   },
 } as const;
 
-const HANDSET_PROBLEMS: Record<number, [string, string]> = { 400: ['bad-request', 'Bad Request'], 404: ['not-found', 'Not Found'], 409: ['conflict', 'Conflict'] };
+const HANDSET_PROBLEMS: Record<number, [string, string]> = {
+  400: ['bad-request', 'Bad Request'],
+  404: ['not-found', 'Not Found'],
+  409: ['conflict', 'Conflict'],
+};
 
 function invalid(reply: FastifyReply, errors: FieldError[]) {
-  return sendProblem(reply, { type: problemType('validation-error'), title: 'Invalid request', status: 400, detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
+  return sendProblem(reply, {
+    type: problemType('validation-error'),
+    title: 'Invalid request',
+    status: 400,
+    detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    errors,
+  });
 }
 
 export async function whatsappControl(app: FastifyInstance, { store, emulator, mountPath }: WhatsAppControlOptions) {
@@ -56,8 +72,27 @@ export async function whatsappControl(app: FastifyInstance, { store, emulator, m
     ...(m.text !== undefined ? { text: m.text } : {}),
     ...(m.buttons ? { buttons: m.buttons.map(({ id, title, copyCode }) => ({ id, title, ...(copyCode ? { copyCode } : {}) })) } : {}),
     ...(m.listLabel ? { listLabel: m.listLabel } : {}),
-    ...(m.document ? { document: { filename: m.document.filename ?? 'document', sha256: m.document.sha256, url: mediaUrl(request, m.document), mimeType: m.document.mimeType, ...(m.document.caption ? { caption: m.document.caption } : {}) } } : {}),
-    ...(m.image ? { image: { sha256: m.image.sha256, url: mediaUrl(request, m.image), mimeType: m.image.mimeType, ...(m.image.caption ? { caption: m.image.caption } : {}) } } : {}),
+    ...(m.document
+      ? {
+          document: {
+            filename: m.document.filename ?? 'document',
+            sha256: m.document.sha256,
+            url: mediaUrl(request, m.document),
+            mimeType: m.document.mimeType,
+            ...(m.document.caption ? { caption: m.document.caption } : {}),
+          },
+        }
+      : {}),
+    ...(m.image
+      ? {
+          image: {
+            sha256: m.image.sha256,
+            url: mediaUrl(request, m.image),
+            mimeType: m.image.mimeType,
+            ...(m.image.caption ? { caption: m.image.caption } : {}),
+          },
+        }
+      : {}),
     ...(m.contextId ? { contextId: m.contextId } : {}),
     at: m.at,
     status: m.status,
@@ -116,13 +151,23 @@ export async function whatsappControl(app: FastifyInstance, { store, emulator, m
   app.post<{ Body: FaultsPatch }>('/api/faults', { schema: { body: faultsPatchSchema } }, async (request) => emulator.setFaults(request.body));
   app.delete('/api/faults', async () => emulator.resetFaults());
 
-  const templateView = (entry: ReturnType<typeof emulator.templates.list>[number]) => ({ name: entry.definition.name, language: entry.definition.language, category: entry.definition.category, status: entry.status, ...(entry.reason ? { reason: entry.reason } : {}) });
+  const templateView = (entry: ReturnType<typeof emulator.templates.list>[number]) => ({
+    name: entry.definition.name,
+    language: entry.definition.language,
+    category: entry.definition.category,
+    status: entry.status,
+    ...(entry.reason ? { reason: entry.reason } : {}),
+  });
   app.get('/api/templates', async () => emulator.templates.list().map(templateView));
   // Applies to the translations that exist now and to those created later under the name.
-  app.post<{ Body: { name: string; language?: string; status: ReviewStatus; reason?: string } }>('/api/templates/review', { schema: { body: reviewSchema } }, async (request) => {
-    const templates = emulator.templates.review(request.body).map(templateView);
-    return { ...request.body, templates };
-  });
+  app.post<{ Body: { name: string; language?: string; status: ReviewStatus; reason?: string } }>(
+    '/api/templates/review',
+    { schema: { body: reviewSchema } },
+    async (request) => {
+      const templates = emulator.templates.review(request.body).map(templateView);
+      return { ...request.body, templates };
+    },
+  );
   app.delete('/api/templates', async () => {
     emulator.templates.reset();
     return emulator.templates.list().map(templateView);

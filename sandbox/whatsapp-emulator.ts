@@ -106,7 +106,13 @@ export class WhatsAppEmulator {
       status: 'accepted',
     };
     this.store.addWhatsApp(stored);
-    const outbound: Outbound = { message: stored, category: message.category, windowOpen: this.windowOpen(phoneNumberId, message.waId), version, bizOpaqueCallbackData: message.bizOpaqueCallbackData };
+    const outbound: Outbound = {
+      message: stored,
+      category: message.category,
+      windowOpen: this.windowOpen(phoneNumberId, message.waId),
+      version,
+      bizOpaqueCallbackData: message.bizOpaqueCallbackData,
+    };
     this.outbound.set(id, outbound);
     if (this.typingUntil.delete(phone)) this.store.notify(phone); // a reply clears the typing indicator
     this.deliver(outbound, message).catch((error: Error) => this.options.log.warn(`sandbox delivery of ${id} failed: ${error.message}`));
@@ -213,10 +219,12 @@ export class WhatsAppEmulator {
   /** `status: "read"` on a customer's message: it and the earlier ones turn blue on their handset. */
   private markRead(phoneNumberId: string, messageId: string, typing: boolean): object {
     const target = this.store.whatsappMessage(messageId);
-    if (!target || target.from !== 'customer' || target.phoneNumberId !== phoneNumberId) throw new GraphError(100, `Message ${messageId} is not a message this phone number received.`);
+    if (!target || target.from !== 'customer' || target.phoneNumberId !== phoneNumberId)
+      throw new GraphError(100, `Message ${messageId} is not a message this phone number received.`);
     const chat = this.store.whatsappFor(target.phone);
     for (const message of chat.slice(0, chat.indexOf(target) + 1)) {
-      if (message.from === 'customer' && message.phoneNumberId === phoneNumberId && message.status !== 'read') this.store.updateWhatsApp(message.id, { status: 'read' });
+      if (message.from === 'customer' && message.phoneNumberId === phoneNumberId && message.status !== 'read')
+        this.store.updateWhatsApp(message.id, { status: 'read' });
     }
     if (typing) {
       this.typingUntil.set(target.phone, this.options.clock().getTime() + TYPING_MS);

@@ -45,7 +45,10 @@ function checkVersion(version: string): void {
 }
 
 function unknownObject(method: string, id: string): GraphError {
-  return new GraphError(100, `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
+  return new GraphError(
+    100,
+    `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+  );
 }
 
 function formParts(request: FastifyRequest) {

@@ -30,11 +30,13 @@ export function parseTemplateCreate(body: unknown): TemplateDefinition {
   const category = upper(body.category) as TemplateCategory | undefined;
   if (!category) throw invalid('The parameter category is required.');
   if (!CATEGORIES.includes(category)) throw invalid(`Param category must be one of {AUTHENTICATION, MARKETING, UTILITY} - got "${String(body.category)}".`);
-  if (body.parameter_format !== undefined && upper(body.parameter_format) !== 'POSITIONAL') throw invalid('The sandbox supports positional parameters ({{1}}) only.');
+  if (body.parameter_format !== undefined && upper(body.parameter_format) !== 'POSITIONAL')
+    throw invalid('The sandbox supports positional parameters ({{1}}) only.');
   const components = componentsOf(body.components);
   const ttl = body.message_send_ttl_seconds;
   const maxTtl = category === 'AUTHENTICATION' ? 900 : 43_200;
-  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) >= 30 && (ttl as number) <= maxTtl)) throw invalid(`Param message_send_ttl_seconds must be an integer between 30 and ${maxTtl}.`);
+  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) >= 30 && (ttl as number) <= maxTtl))
+    throw invalid(`Param message_send_ttl_seconds must be an integer between 30 and ${maxTtl}.`);
   const definition = category === 'AUTHENTICATION' ? authentication(name, language, components) : standard(name, language, category, components);
   return { ...definition, ...(ttl !== undefined ? { messageSendTtlSeconds: ttl as number } : {}) };
 }
@@ -45,7 +47,8 @@ function componentsOf(raw: unknown): Map<string, Json> {
   for (const [i, component] of raw.entries()) {
     if (!isObject(component)) throw invalid(`Param components[${i}] must be an object.`);
     const type = upper(component.type);
-    if (!type || !['HEADER', 'BODY', 'FOOTER', 'BUTTONS'].includes(type)) throw invalid(`Param components[${i}][type] must be one of {HEADER, BODY, FOOTER, BUTTONS} - got "${String(component.type)}".`);
+    if (!type || !['HEADER', 'BODY', 'FOOTER', 'BUTTONS'].includes(type))
+      throw invalid(`Param components[${i}][type] must be one of {HEADER, BODY, FOOTER, BUTTONS} - got "${String(component.type)}".`);
     if (byType.has(type)) throw invalid(`A template has at most one ${type} component.`);
     byType.set(type, component);
   }
@@ -96,7 +99,8 @@ function bodyExamples(body: Json, count: number): string[] {
   const rows = isObject(body.example) ? body.example.body_text : undefined;
   const row = Array.isArray(rows) && rows.length === 1 ? rows[0] : undefined;
   if (!Array.isArray(row)) throw invalid(`The body has ${count} parameters: sample values are required in components[BODY][example][body_text] as [[…]].`);
-  if (row.length !== count || row.some((value) => typeof value !== 'string' || !value.trim())) throw invalid(`The body has ${count} parameters but ${row.length} sample values were given.`);
+  if (row.length !== count || row.some((value) => typeof value !== 'string' || !value.trim()))
+    throw invalid(`The body has ${count} parameters but ${row.length} sample values were given.`);
   return row as string[];
 }
 
@@ -123,7 +127,8 @@ function quickReplyButtons(component: Json): string[] {
 function authentication(name: string, language: string, components: Map<string, Json>): TemplateDefinition {
   const body = components.get('BODY')!;
   if (body.text !== undefined) throw invalid('Authentication templates take no body text: WhatsApp writes it.');
-  if (body.add_security_recommendation !== undefined && typeof body.add_security_recommendation !== 'boolean') throw invalid('Param add_security_recommendation must be a boolean.');
+  if (body.add_security_recommendation !== undefined && typeof body.add_security_recommendation !== 'boolean')
+    throw invalid('Param add_security_recommendation must be a boolean.');
   if (components.has('HEADER')) throw invalid('Authentication templates take no header.');
   const footer = components.get('FOOTER');
   const minutes = footer?.code_expiration_minutes;
@@ -133,8 +138,10 @@ function authentication(name: string, language: string, components: Map<string, 
   const buttons = components.has('BUTTONS') ? buttonsOf(components.get('BUTTONS')!) : [];
   const [otp] = buttons;
   if (buttons.length !== 1 || upper(otp.type) !== 'OTP') throw invalid('Authentication templates take exactly one OTP button.');
-  if (!['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'].includes(upper(otp.otp_type) ?? '')) throw invalid(`Param otp_type must be one of {COPY_CODE, ONE_TAP, ZERO_TAP} - got "${String(otp.otp_type)}".`);
-  if (otp.text !== undefined && (typeof otp.text !== 'string' || !otp.text || charCount(otp.text) > 25)) throw invalid('Param buttons[0][text] must be a text of at most 25 characters.');
+  if (!['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'].includes(upper(otp.otp_type) ?? ''))
+    throw invalid(`Param otp_type must be one of {COPY_CODE, ONE_TAP, ZERO_TAP} - got "${String(otp.otp_type)}".`);
+  if (otp.text !== undefined && (typeof otp.text !== 'string' || !otp.text || charCount(otp.text) > 25))
+    throw invalid('Param buttons[0][text] must be a text of at most 25 characters.');
   // One-tap and zero-tap fall back to copy-code on handsets without the app; the sandbox shows copy-code.
   return authenticationTemplate(name, language, {
     securityRecommendation: body.add_security_recommendation === true,

@@ -31,7 +31,13 @@ export function templateRoutes(graph: FastifyInstance, { templates, wabaId, chec
     const { name, status, category, language } = request.query;
     const all = templates
       .list()
-      .filter((e) => (!name || e.definition.name.includes(name)) && (!status || e.status === status.toUpperCase()) && (!category || e.definition.category === category.toUpperCase()) && (!language || e.definition.language === language))
+      .filter(
+        (e) =>
+          (!name || e.definition.name.includes(name)) &&
+          (!status || e.status === status.toUpperCase()) &&
+          (!category || e.definition.category === category.toUpperCase()) &&
+          (!language || e.definition.language === language),
+      )
       .map((e) => templates.toGraph(e));
     const limit = Math.min(Math.max(Number(request.query.limit) || DEFAULT_PAGE, 1), 1000);
     const start = position(request.query.after);

@@ -20,7 +20,8 @@ interface Components {
 export function validateTemplate(template: Json, catalogue: TemplateCatalogue): Pick<OutboundMessage, 'category' | 'text' | 'buttons' | 'media'> {
   if (typeof template.name !== 'string' || !template.name) throw new GraphError(100, "The parameter template['name'] is required.");
   const language = template.language;
-  if (!isObject(language) || typeof language.code !== 'string' || !language.code) throw new GraphError(100, "The parameter template['language']['code'] is required.");
+  if (!isObject(language) || typeof language.code !== 'string' || !language.code)
+    throw new GraphError(100, "The parameter template['language']['code'] is required.");
   const definition = catalogue.sendable(template.name, language.code);
 
   const components = groupComponents(template.components);
@@ -73,10 +74,13 @@ function bodyValues(definition: TemplateDefinition, body: Json | undefined): str
   return params.map((param, i) => {
     if (!isObject(param)) throw new GraphError(100, `Body parameter ${i + 1} must be an object.`);
     const value =
-      param.type === 'text' ? param.text
-      : param.type === 'currency' || param.type === 'date_time' ? (param[param.type] as Json | undefined)?.fallback_value
-      : undefined;
-    if (!['text', 'currency', 'date_time'].includes(String(param.type))) throw new GraphError(132012, `body: parameter ${i + 1} has type ${String(param.type)}, expected TEXT`);
+      param.type === 'text'
+        ? param.text
+        : param.type === 'currency' || param.type === 'date_time'
+          ? (param[param.type] as Json | undefined)?.fallback_value
+          : undefined;
+    if (!['text', 'currency', 'date_time'].includes(String(param.type)))
+      throw new GraphError(132012, `body: parameter ${i + 1} has type ${String(param.type)}, expected TEXT`);
     if (typeof value !== 'string' || !value.trim()) throw new GraphError(131008, `body: parameter ${i + 1} has no value.`);
     // A frequent production failure: Meta refuses line breaks, tabs and long runs of spaces in parameters.
     if (/[\n\t]| {5,}/.test(value)) throw new GraphError(100, 'Param text cannot have new-line/tab characters or more than 4 consecutive spaces.');
@@ -92,19 +96,22 @@ function headerMedia(definition: TemplateDefinition, header: Json | undefined): 
   }
   if (params.length !== 1) throw countMismatch('header', params.length, 1);
   const [param] = params;
-  if (!isObject(param) || param.type !== 'document') throw new GraphError(132012, `header: Format mismatch, expected DOCUMENT, received ${String(isObject(param) ? param.type : param).toUpperCase()}`);
-  if (!isObject(param.document)) throw new GraphError(131008, "The parameter header document is required.");
+  if (!isObject(param) || param.type !== 'document')
+    throw new GraphError(132012, `header: Format mismatch, expected DOCUMENT, received ${String(isObject(param) ? param.type : param).toUpperCase()}`);
+  if (!isObject(param.document)) throw new GraphError(131008, 'The parameter header document is required.');
   return { media: parseMedia('document', param.document) };
 }
 
 function copyCodeButton(definition: TemplateDefinition, buttons: Map<number, Json>, code: string): HandsetButton {
   for (const [index, component] of buttons) {
-    if (index !== 0 || component.sub_type !== 'url') throw new GraphError(131009, `Button at index ${index} of type ${String(component.sub_type)} does not exist in the template.`);
+    if (index !== 0 || component.sub_type !== 'url')
+      throw new GraphError(131009, `Button at index ${index} of type ${String(component.sub_type)} does not exist in the template.`);
   }
   const params = parameters(buttons.get(0), 'button');
   if (params.length !== 1) throw countMismatch('buttons', params.length, 1);
   const [param] = params;
-  if (!isObject(param) || param.type !== 'text' || typeof param.text !== 'string') throw new GraphError(132012, 'buttons: the copy-code button takes one text parameter, the code.');
+  if (!isObject(param) || param.type !== 'text' || typeof param.text !== 'string')
+    throw new GraphError(132012, 'buttons: the copy-code button takes one text parameter, the code.');
   if (param.text !== code) throw new GraphError(131009, 'The code in the copy-code button parameter must be the same as the one in the body.');
   if (charCount(code) > 15) throw new GraphError(131009, 'Authentication codes must be at most 15 characters long.');
   return { id: 'copy_code', title: definition.copyCodeButton!, kind: 'copy_code', copyCode: code };
@@ -114,7 +121,8 @@ function copyCodeButton(definition: TemplateDefinition, buttons: Map<number, Jso
 function quickReplies(definition: TemplateDefinition, buttons: Map<number, Json>): HandsetButton[] | undefined {
   const titles = definition.quickReplies ?? [];
   for (const [index, component] of buttons) {
-    if (index >= titles.length || component.sub_type !== 'quick_reply') throw new GraphError(131009, `Button at index ${index} of type ${String(component.sub_type)} does not exist in the template.`);
+    if (index >= titles.length || component.sub_type !== 'quick_reply')
+      throw new GraphError(131009, `Button at index ${index} of type ${String(component.sub_type)} does not exist in the template.`);
   }
   if (!titles.length) return undefined;
   return titles.map((title, index) => {

@@ -29,8 +29,18 @@ export interface TemplateDefinition {
 
 /** Meta fixes the texts of authentication templates per language; other languages read as English here. */
 const AUTHENTICATION_TEXTS: Record<string, { body: string; security: string; expiry: (minutes: number) => string; button: string }> = {
-  en: { body: '*{{1}}* is your verification code.', security: 'For your security, do not share this code.', expiry: (n) => `This code expires in ${n} minutes.`, button: 'Copy code' },
-  es: { body: '*{{1}}* es tu código de verificación.', security: 'Por tu seguridad, no lo compartas.', expiry: (n) => `Este código caduca en ${n} minutos.`, button: 'Copiar código' },
+  en: {
+    body: '*{{1}}* is your verification code.',
+    security: 'For your security, do not share this code.',
+    expiry: (n) => `This code expires in ${n} minutes.`,
+    button: 'Copy code',
+  },
+  es: {
+    body: '*{{1}}* es tu código de verificación.',
+    security: 'Por tu seguridad, no lo compartas.',
+    expiry: (n) => `Este código caduca en ${n} minutos.`,
+    button: 'Copiar código',
+  },
 };
 
 /** An authentication template as Meta renders it from its options. */
@@ -176,7 +186,12 @@ export function toGraphTemplate(template: TemplateDefinition, review: { status: 
       ? { type: 'BODY', text: template.body, ...(template.securityRecommendation ? { add_security_recommendation: true } : {}) }
       : { type: 'BODY', text: template.body, ...(example.length ? { example: { body_text: [example] } } : {}) },
   );
-  if (template.footer) components.push({ type: 'FOOTER', text: template.footer, ...(template.codeExpirationMinutes ? { code_expiration_minutes: template.codeExpirationMinutes } : {}) });
+  if (template.footer)
+    components.push({
+      type: 'FOOTER',
+      text: template.footer,
+      ...(template.codeExpirationMinutes ? { code_expiration_minutes: template.codeExpirationMinutes } : {}),
+    });
   if (template.copyCodeButton) {
     const url = otpUrl(template.codeExpirationMinutes ?? 10);
     components.push({ type: 'BUTTONS', buttons: [{ type: 'URL', text: template.copyCodeButton, url, example: [url.replace('{{1}}', '123456')] }] });

@@ -16,7 +16,8 @@ type Json = Record<string, unknown>;
 export function parseSendRequest(body: unknown, businessWaId: string, templates: TemplateCatalogue): SendRequest {
   if (!isObject(body)) throw new GraphError(100, 'The request body must be a JSON object.');
   if (body.messaging_product === undefined) throw new GraphError(100, 'The parameter messaging_product is required.');
-  if (body.messaging_product !== 'whatsapp') throw new GraphError(100, `Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
+  if (body.messaging_product !== 'whatsapp')
+    throw new GraphError(100, `Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
   if (body.status !== undefined) return parseReadReceipt(body);
 
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual') throw new GraphError(100, 'Param recipient_type must be one of {INDIVIDUAL}.');
@@ -42,7 +43,10 @@ export function parseSendRequest(body: unknown, businessWaId: string, templates:
     case 'template':
       return { kind: 'message', message: { ...common, type: 'template', ...validateTemplate(required(body, 'template', 'template'), templates) } };
     case 'interactive':
-      return { kind: 'message', message: { ...common, type: 'interactive', category: 'service', ...parseInteractive(required(body, 'interactive', 'interactive')) } };
+      return {
+        kind: 'message',
+        message: { ...common, type: 'interactive', category: 'service', ...parseInteractive(required(body, 'interactive', 'interactive')) },
+      };
     case 'document':
     case 'image':
       return { kind: 'message', message: { ...common, type, category: 'service', media: parseMedia(type, required(body, type, type)) } };
@@ -55,7 +59,8 @@ function parseReadReceipt(body: Json): SendRequest {
   if (body.status !== 'read') throw new GraphError(100, `Param status must be one of {READ} - got "${String(body.status)}".`);
   if (!isText(body.message_id)) throw new GraphError(100, 'The parameter message_id is required.');
   const indicator = body.typing_indicator;
-  if (indicator !== undefined && !(isObject(indicator) && indicator.type === 'text')) throw new GraphError(100, "Param typing_indicator['type'] must be one of {TEXT}.");
+  if (indicator !== undefined && !(isObject(indicator) && indicator.type === 'text'))
+    throw new GraphError(100, "Param typing_indicator['type'] must be one of {TEXT}.");
   return { kind: 'read', messageId: body.message_id, typing: indicator !== undefined };
 }
 
@@ -73,7 +78,8 @@ function parseInteractive(interactive: Json): Pick<OutboundMessage, 'text' | 'bu
   maxLength(body.text, 1024, "interactive['body']['text']", 131009);
   const footer = isObject(interactive.footer) ? optionalText(interactive.footer, 'text', "interactive['footer']['text']") : undefined;
   maxLength(footer, 60, "interactive['footer']['text']", 131009);
-  const header = isObject(interactive.header) && interactive.header.type === 'text' ? optionalText(interactive.header, 'text', "interactive['header']['text']") : undefined;
+  const header =
+    isObject(interactive.header) && interactive.header.type === 'text' ? optionalText(interactive.header, 'text', "interactive['header']['text']") : undefined;
   maxLength(header, 60, "interactive['header']['text']", 131009);
   const text = [header && `*${header}*`, body.text, footer].filter(Boolean).join('\n');
 
@@ -89,14 +95,21 @@ function parseReplyButtons(action: Json): HandsetButton[] {
   if (!Array.isArray(buttons)) throw new GraphError(131008, "The parameter interactive['action']['buttons'] is required.");
   if (buttons.length < 1 || buttons.length > 3) throw new GraphError(131009, 'Invalid buttons count. Min allowed buttons: 1, Max allowed buttons: 3.');
   const parsed = buttons.map((button: unknown): HandsetButton => {
-    if (!isObject(button) || button.type !== 'reply' || !isObject(button.reply)) throw new GraphError(131009, "Each button must be {type: 'reply', reply: {id, title}}.");
+    if (!isObject(button) || button.type !== 'reply' || !isObject(button.reply))
+      throw new GraphError(131009, "Each button must be {type: 'reply', reply: {id, title}}.");
     const { id, title } = button.reply;
     if (!isText(id) || charCount(id) > 256) throw new GraphError(131009, 'Button id length invalid. Min length: 1, Max length: 256.');
     if (!isText(title) || charCount(title) > 20) throw new GraphError(131009, 'Button title length invalid. Min length: 1, Max length: 20.');
     return { id, title, kind: 'reply' };
   });
-  unique(parsed.map((b) => b.title), 'Button title');
-  unique(parsed.map((b) => b.id), 'Button id');
+  unique(
+    parsed.map((b) => b.title),
+    'Button title',
+  );
+  unique(
+    parsed.map((b) => b.id),
+    'Button id',
+  );
   return parsed;
 }
 
@@ -104,7 +117,8 @@ function parseList(action: Json): Pick<OutboundMessage, 'buttons' | 'listLabel'>
   const label = action.button;
   if (!isText(label) || charCount(label) > 20) throw new GraphError(131009, "Param interactive['action']['button'] must be 1 to 20 characters long.");
   const sections = action.sections;
-  if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10) throw new GraphError(131009, 'Invalid sections count. Min allowed sections: 1, Max allowed sections: 10.');
+  if (!Array.isArray(sections) || sections.length < 1 || sections.length > 10)
+    throw new GraphError(131009, 'Invalid sections count. Min allowed sections: 1, Max allowed sections: 10.');
   const rows = sections.flatMap((section: unknown) => {
     if (!isObject(section) || !Array.isArray(section.rows) || section.rows.length === 0) throw new GraphError(131009, 'Each section needs at least one row.');
     if (sections.length > 1 && !isText(section.title)) throw new GraphError(131008, 'A section title is required when there is more than one section.');
@@ -118,7 +132,10 @@ function parseList(action: Json): Pick<OutboundMessage, 'buttons' | 'listLabel'>
     maxLength(description, 72, 'row description', 131009);
     return { id: row.id, title: row.title, kind: 'list_row', ...(description ? { description } : {}) };
   });
-  unique(buttons.map((b) => b.id), 'Row id');
+  unique(
+    buttons.map((b) => b.id),
+    'Row id',
+  );
   return { buttons, listLabel: label };
 }
 

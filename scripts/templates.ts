@@ -13,7 +13,12 @@ async function main(): Promise<number> {
   // 360dialog manages templates through its own API (/v1/configs/templates), not Meta's.
   if (whatsapp.provider === '360dialog') throw new ConfigError('templates: with WHATSAPP_PROVIDER=360dialog, register the templates in the 360dialog hub');
   if (!whatsapp.wabaId) throw new ConfigError(`WHATSAPP_WABA_ID is required when WHATSAPP_PROVIDER=${whatsapp.provider}`);
-  const registry = new TemplateRegistry({ baseUrl: whatsapp.apiBaseUrl, version: whatsapp.apiVersion, wabaId: whatsapp.wabaId, accessToken: whatsapp.accessToken! });
+  const registry = new TemplateRegistry({
+    baseUrl: whatsapp.apiBaseUrl,
+    version: whatsapp.apiVersion,
+    wabaId: whatsapp.wabaId,
+    accessToken: whatsapp.accessToken!,
+  });
   return templatesCommand(process.argv[2], registry, TEMPLATE_DEFINITIONS, (line) => console.log(line));
 }
 

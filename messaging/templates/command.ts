@@ -8,15 +8,29 @@ import { isReady, templateStatuses } from './status';
 
 export const TEMPLATES_USAGE = 'usage: npm run templates -- register | status';
 
-export async function templatesCommand(command: string | undefined, registry: Pick<TemplateRegistry, 'list' | 'register'>, definitions: readonly TemplateDefinition[], write: (line: string) => void): Promise<number> {
+export async function templatesCommand(
+  command: string | undefined,
+  registry: Pick<TemplateRegistry, 'list' | 'register'>,
+  definitions: readonly TemplateDefinition[],
+  write: (line: string) => void,
+): Promise<number> {
   if (command === 'register') {
     const outcomes = await registry.register(definitions);
     for (const o of outcomes) {
-      const detail = o.outcome === 'failed' ? o.error : o.outcome === 'created' ? `submitted, ${o.status} (id ${o.id})` : `already registered${o.status ? `, ${o.status}` : ''}`;
+      const detail =
+        o.outcome === 'failed'
+          ? o.error
+          : o.outcome === 'created'
+            ? `submitted, ${o.status} (id ${o.id})`
+            : `already registered${o.status ? `, ${o.status}` : ''}`;
       write(`${o.outcome === 'failed' ? 'FAILED ' : ''}${o.name} [${o.language}]: ${detail}`);
     }
     const failed = outcomes.filter((o) => o.outcome === 'failed').length;
-    write(failed ? `${failed} of ${outcomes.length} templates could not be submitted` : `${outcomes.length} templates registered; run \`npm run templates -- status\` to follow their review`);
+    write(
+      failed
+        ? `${failed} of ${outcomes.length} templates could not be submitted`
+        : `${outcomes.length} templates registered; run \`npm run templates -- status\` to follow their review`,
+    );
     return failed ? 1 : 0;
   }
   if (command === 'status') {

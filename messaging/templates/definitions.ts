@@ -188,7 +188,12 @@ export interface TemplateSend {
  * one payload per quick-reply button (index 0, 1, …). Counts are checked here, so a mismatch fails
  * at the caller instead of as a 132000 from Meta.
  */
-export function processTemplateSend(key: Exclude<ProcessTemplate, 'otp'>, locale: TemplateLocale, values: readonly string[], payloads: readonly string[]): TemplateSend {
+export function processTemplateSend(
+  key: Exclude<ProcessTemplate, 'otp'>,
+  locale: TemplateLocale,
+  values: readonly string[],
+  payloads: readonly string[],
+): TemplateSend {
   const definition = templateDefinition(PROCESS_TEMPLATES[key], locale)!;
   const expected = bodyParameterCount(definition);
   const buttons = quickReplyTexts(definition);
@@ -199,7 +204,12 @@ export function processTemplateSend(key: Exclude<ProcessTemplate, 'otp'>, locale
     language: locale,
     components: [
       { type: 'body', parameters: values.map((text) => ({ type: 'text', text })) },
-      ...payloads.map((payload, index) => ({ type: 'button' as const, sub_type: 'quick_reply' as const, index: String(index), parameters: [{ type: 'payload', payload }] })),
+      ...payloads.map((payload, index) => ({
+        type: 'button' as const,
+        sub_type: 'quick_reply' as const,
+        index: String(index),
+        parameters: [{ type: 'payload', payload }],
+      })),
     ],
   };
 }

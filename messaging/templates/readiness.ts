@@ -55,7 +55,8 @@ export class TemplateReadiness {
     for (const { name, language } of required) {
       const found = templates.find((t) => t.name === name && t.language === language);
       if (!found) notReady.push({ name, language, status: 'missing' });
-      else if (found.status !== 'APPROVED') notReady.push({ name, language, status: found.status, ...(found.rejectedReason ? { reason: found.rejectedReason } : {}) });
+      else if (found.status !== 'APPROVED')
+        notReady.push({ name, language, status: found.status, ...(found.rejectedReason ? { reason: found.rejectedReason } : {}) });
     }
     return notReady;
   }

@@ -66,7 +66,11 @@ export class TemplateRegistry {
     try {
       response = await fetch(url, {
         method: init.method,
-        headers: { authorization: `Bearer ${this.options.accessToken}`, accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${this.options.accessToken}`,
+          accept: 'application/json',
+          ...(init.body ? { 'content-type': 'application/json' } : {}),
+        },
         body: init.body ? JSON.stringify(init.body) : undefined,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
@@ -78,7 +82,12 @@ export class TemplateRegistry {
     const { error } = payload;
     const details = typeof error?.error_data === 'string' ? error.error_data : error?.error_data?.details;
     const why = [error?.message ?? response.statusText, error?.error_user_msg ?? details].filter(Boolean).join(' — ');
-    throw new TemplateRegistryError(`WhatsApp template API ${response.status} (#${error?.code ?? '?'}): ${why}`, response.status, error?.code, error?.error_subcode);
+    throw new TemplateRegistryError(
+      `WhatsApp template API ${response.status} (#${error?.code ?? '?'}): ${why}`,
+      response.status,
+      error?.code,
+      error?.error_subcode,
+    );
   }
 
   /** Every template translation of the WABA, following Meta's cursor paging. */

@@ -29,16 +29,19 @@ export function templateDrift(definition: TemplateDefinition, remote: RemoteTemp
   if (definition.category === 'AUTHENTICATION') {
     // Meta writes the texts of authentication templates; only the options are ours.
     if (Boolean(body?.add_security_recommendation) !== Boolean(localBody?.add_security_recommendation)) drift.push('security recommendation differs');
-    if (footer?.code_expiration_minutes !== localFooter?.code_expiration_minutes) drift.push(`code expiration is ${String(footer?.code_expiration_minutes)} minutes, shipped ${String(localFooter?.code_expiration_minutes)}`);
+    if (footer?.code_expiration_minutes !== localFooter?.code_expiration_minutes)
+      drift.push(`code expiration is ${String(footer?.code_expiration_minutes)} minutes, shipped ${String(localFooter?.code_expiration_minutes)}`);
   } else {
     const text = String(body?.text ?? '');
-    if (placeholders(text) !== bodyParameterCount(definition)) drift.push(`body takes ${placeholders(text)} parameters, shipped ${bodyParameterCount(definition)}`);
+    if (placeholders(text) !== bodyParameterCount(definition))
+      drift.push(`body takes ${placeholders(text)} parameters, shipped ${bodyParameterCount(definition)}`);
     else if (text !== localBody?.text) drift.push('body text differs');
     if ((footer?.text ?? undefined) !== localFooter?.text) drift.push('footer text differs');
   }
   const remoteButtons = buttonTexts(buttons);
   const shippedButtons = definition.category === 'AUTHENTICATION' ? buttonTexts(localButtons) : quickReplyTexts(definition);
-  if (JSON.stringify(remoteButtons) !== JSON.stringify(shippedButtons)) drift.push(`buttons are ${JSON.stringify(remoteButtons)}, shipped ${JSON.stringify(shippedButtons)}`);
+  if (JSON.stringify(remoteButtons) !== JSON.stringify(shippedButtons))
+    drift.push(`buttons are ${JSON.stringify(remoteButtons)}, shipped ${JSON.stringify(shippedButtons)}`);
   return drift;
 }
 
@@ -46,7 +49,13 @@ export function templateStatuses(definitions: readonly TemplateDefinition[], rem
   return definitions.map((definition) => {
     const found = remote.find((t) => t.name === definition.name && t.language === definition.language);
     if (!found) return { name: definition.name, language: definition.language, status: 'missing', drift: [] };
-    return { name: found.name, language: found.language, status: found.status, ...(found.rejectedReason ? { reason: found.rejectedReason } : {}), drift: templateDrift(definition, found) };
+    return {
+      name: found.name,
+      language: found.language,
+      status: found.status,
+      ...(found.rejectedReason ? { reason: found.rejectedReason } : {}),
+      drift: templateDrift(definition, found),
+    };
   });
 }
 

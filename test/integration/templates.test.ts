@@ -59,7 +59,11 @@ describe('process message templates', function () {
   });
 
   async function control(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${t.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${t.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any };
   }
   const review = async (name: string, status: string, extra: { language?: string; reason?: string } = {}) => {
@@ -110,14 +114,23 @@ describe('process message templates', function () {
     it('name the templates each kind of process needs', () => {
       const names = (o: Parameters<typeof requiredTemplates>[0]) => requiredTemplates(o).map((r) => `${r.name}/${r.language}`);
       assert.deepEqual(names({ optInMode: 'whatsapp', otpChannel: 'sms', locale: 'es' }), ['testigo_opt_in/es', 'testigo_reminder/es']);
-      assert.deepEqual(names({ optInMode: 'recorded', otpChannel: 'whatsapp', locale: 'en' }), ['testigo_documents_notice/en', 'testigo_reminder/en', 'otp_code/en']);
+      assert.deepEqual(names({ optInMode: 'recorded', otpChannel: 'whatsapp', locale: 'en' }), [
+        'testigo_documents_notice/en',
+        'testigo_reminder/en',
+        'otp_code/en',
+      ]);
       assert.deepEqual(names({ optInMode: 'click_to_chat', otpChannel: 'sms', locale: 'en' }), ['testigo_reminder/en']);
       assert.deepEqual(names({ optInMode: 'click_to_chat', otpChannel: 'whatsapp', locale: 'es' }), ['testigo_reminder/es', 'otp_code/es']);
     });
 
     it('build a send with one payload per button, and refuse wrong counts before Meta does', () => {
       const send = processTemplateSend('optIn', 'es', ['Acme', 'C-1'], ['prc_1:opt_in:yes', 'prc_1:opt_in:no']);
-      assert.deepEqual(send.components[2], { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'prc_1:opt_in:no' }] });
+      assert.deepEqual(send.components[2], {
+        type: 'button',
+        sub_type: 'quick_reply',
+        index: '1',
+        parameters: [{ type: 'payload', payload: 'prc_1:opt_in:no' }],
+      });
       assert.throws(() => processTemplateSend('notice', 'en', ['Ana', 'Acme'], ['p']), /3 body parameters expected, got 2/);
       assert.throws(() => processTemplateSend('reminder', 'en', ['Acme', 'C-1'], ['a', 'b']), /1 quick-reply payloads expected, got 2/);
     });
@@ -127,7 +140,8 @@ describe('process message templates', function () {
     it('agrees with the shipped definitions: same names, languages, texts, parameter counts and buttons, all approved', async () => {
       const rows = templateStatuses(TEMPLATE_DEFINITIONS, await registry.list());
       assert.equal(rows.length, 8);
-      for (const row of rows) assert.deepEqual({ ...row }, { name: row.name, language: row.language, status: 'APPROVED', drift: [] }, `${row.name}/${row.language}`);
+      for (const row of rows)
+        assert.deepEqual({ ...row }, { name: row.name, language: row.language, status: 'APPROVED', drift: [] }, `${row.name}/${row.language}`);
       const status = await command('status');
       assert.equal(status.code, 0, status.lines.join('\n'));
       assert.equal(status.lines.at(-1), 'all 8 templates are approved');
@@ -135,14 +149,21 @@ describe('process message templates', function () {
 
     it('sends each shipped template with its documented parameters; the handset shows its buttons and a tap comes back through the webhook', async () => {
       const whatsapp = sender();
-      const values: Record<(typeof UTILITY)[number], string[]> = { optIn: ['Acme Bank', 'C-2026-0042'], notice: ['Ana', 'Acme Bank', 'C-2026-0042'], reminder: ['Acme Bank', 'C-2026-0042'] };
+      const values: Record<(typeof UTILITY)[number], string[]> = {
+        optIn: ['Acme Bank', 'C-2026-0042'],
+        notice: ['Ana', 'Acme Bank', 'C-2026-0042'],
+        reminder: ['Acme Bank', 'C-2026-0042'],
+      };
       for (const language of TEMPLATE_LOCALES) {
         for (const key of UTILITY) {
           const phone = newPhone();
           const buttons = TEMPLATE_QUICK_REPLIES[key][language];
           const payloads = buttons.map((_, i) => `prc_test:${key}:${i}`);
           const id = await whatsapp.sendTemplate(phone, processTemplateSend(key, language as TemplateLocale, values[key], payloads));
-          const shown = await eventually(async () => (await handset(phone)).find((m) => m.id === id && m.status !== 'accepted'), `${key}/${language} on the handset`);
+          const shown = await eventually(
+            async () => (await handset(phone)).find((m) => m.id === id && m.status !== 'accepted'),
+            `${key}/${language} on the handset`,
+          );
           for (const value of values[key]) assert.ok(shown.text.includes(value), `${key}/${language} shows ${value}`);
           assert.doesNotMatch(shown.text, /\{\{\d+\}\}/);
           assert.deepEqual(
@@ -152,7 +173,10 @@ describe('process message templates', function () {
           const last = payloads.length - 1;
           const tap = await control('POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { buttonId: payloads[last] });
           assert.equal(tap.status, 202, JSON.stringify(tap.body));
-          const event = await eventually(async () => (await t.stack.db.prisma.inboxEvent.findFirst({ where: { messageId: tap.body.id } })) ?? undefined, `the ${key}/${language} tap in the app’s inbox`);
+          const event = await eventually(
+            async () => (await t.stack.db.prisma.inboxEvent.findFirst({ where: { messageId: tap.body.id } })) ?? undefined,
+            `the ${key}/${language} tap in the app’s inbox`,
+          );
           assert.equal((event.payload as any).buttonPayload, payloads[last]);
           assert.equal((event.payload as any).buttonTitle, buttons[last]);
         }
@@ -166,7 +190,8 @@ describe('process message templates', function () {
 
   describe('registration and review', () => {
     it('registers what the WABA lacks, reports what it has, and a second run submits nothing', async () => {
-      for (const name of [PROCESS_TEMPLATES.optIn, PROCESS_TEMPLATES.notice, PROCESS_TEMPLATES.reminder]) assert.equal((await graphCall('DELETE', `?name=${name}`)).status, 200);
+      for (const name of [PROCESS_TEMPLATES.optIn, PROCESS_TEMPLATES.notice, PROCESS_TEMPLATES.reminder])
+        assert.equal((await graphCall('DELETE', `?name=${name}`)).status, 200);
       // Meta's verdict on the reminder, set before it is even submitted.
       await review(PROCESS_TEMPLATES.reminder, 'PENDING');
       const first = await command('register');
@@ -216,12 +241,28 @@ describe('process message templates', function () {
         { name: 'testigo_opt_in', language: 'es', status: 'REJECTED', reason: 'INCORRECT_CATEGORY' },
         { name: 'testigo_reminder', language: 'es', status: 'PENDING' },
       ]);
-      assert.deepEqual(await readiness.missing([{ name: 'testigo_contract_v2', language: 'en' }]), [{ name: 'testigo_contract_v2', language: 'en', status: 'missing' }]);
+      assert.deepEqual(await readiness.missing([{ name: 'testigo_contract_v2', language: 'en' }]), [
+        { name: 'testigo_contract_v2', language: 'en', status: 'missing' },
+      ]);
 
       const send = (key: 'optIn' | 'reminder', language: TemplateLocale) =>
-        sender().sendTemplate(newPhone(), processTemplateSend(key, language, key === 'optIn' ? ['Acme', 'C-1'] : ['Acme', 'C-1'], TEMPLATE_QUICK_REPLIES[key][language].map((_, i) => `p${i}`)));
-      for (const [key, language] of [['optIn', 'es'], ['reminder', 'en']] as const) {
-        await assert.rejects(send(key, language), (error: ProviderError) => error instanceof ProviderError && error.details.code === 132001 && error.kind === 'rejected');
+        sender().sendTemplate(
+          newPhone(),
+          processTemplateSend(
+            key,
+            language,
+            key === 'optIn' ? ['Acme', 'C-1'] : ['Acme', 'C-1'],
+            TEMPLATE_QUICK_REPLIES[key][language].map((_, i) => `p${i}`),
+          ),
+        );
+      for (const [key, language] of [
+        ['optIn', 'es'],
+        ['reminder', 'en'],
+      ] as const) {
+        await assert.rejects(
+          send(key, language),
+          (error: ProviderError) => error instanceof ProviderError && error.details.code === 132001 && error.kind === 'rejected',
+        );
       }
       assert.match(await send('optIn', 'en'), /^wamid\./, 'the approved translation still sends');
 
@@ -273,7 +314,10 @@ describe('process message templates', function () {
       let token = 'wrong-token';
       const source = { list: () => new TemplateRegistry({ baseUrl: graph, version: V, wabaId: WABA, accessToken: token }).list() };
       const readiness = new TemplateReadiness(source);
-      await assert.rejects(readiness.missing([{ name: 'testigo_reminder', language: 'es' }]), (error: TemplateRegistryError) => error.httpStatus === 401 && error.code === 190);
+      await assert.rejects(
+        readiness.missing([{ name: 'testigo_reminder', language: 'es' }]),
+        (error: TemplateRegistryError) => error.httpStatus === 401 && error.code === 190,
+      );
       token = TOKEN;
       assert.deepEqual(await readiness.missing([{ name: 'testigo_reminder', language: 'es' }]), []);
     });
@@ -282,7 +326,10 @@ describe('process message templates', function () {
       const small = new TemplateRegistry({ baseUrl: graph, version: V, wabaId: WABA, accessToken: TOKEN, pageSize: 3 });
       const all = await registry.list();
       assert.ok(all.length > 6);
-      assert.deepEqual((await small.list()).map((r) => r.id), all.map((r) => r.id));
+      assert.deepEqual(
+        (await small.list()).map((r) => r.id),
+        all.map((r) => r.id),
+      );
       const page = await graphCall('GET', '?limit=3');
       assert.equal(page.body.data.length, 3);
       assert.match(page.body.paging.next, /[?&]after=/);
@@ -294,7 +341,10 @@ describe('process message templates', function () {
       name: 'sandbox_check',
       language: 'en',
       category: 'UTILITY',
-      components: [{ type: 'BODY', text: 'Hello, {{1}} has news about {{2}}.', example: { body_text: [['Acme', 'C-1']] }, ...body }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'OK' }] }],
+      components: [
+        { type: 'BODY', text: 'Hello, {{1}} has news about {{2}}.', example: { body_text: [['Acme', 'C-1']] }, ...body },
+        { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'OK' }] },
+      ],
       ...overrides,
     });
     const refused = async (body: unknown, details: RegExp) => {
@@ -311,7 +361,19 @@ describe('process message templates', function () {
       assert.match(created.body.id, /^\d+$/);
       assert.equal(created.body.status, 'APPROVED');
       assert.equal(created.body.category, 'UTILITY');
-      const id = await sender().sendTemplate(newPhone(), { name: 'sandbox_check', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Acme' }, { type: 'text', text: 'C-9' }] }] });
+      const id = await sender().sendTemplate(newPhone(), {
+        name: 'sandbox_check',
+        language: 'en',
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Acme' },
+              { type: 'text', text: 'C-9' },
+            ],
+          },
+        ],
+      });
       assert.match(id, /^wamid\./);
       assert.equal((await graphCall('DELETE', '?name=sandbox_check')).body.success, true);
       assert.equal((await graphCall('GET', '?name=sandbox_check')).body.data.length, 0);
@@ -326,20 +388,73 @@ describe('process message templates', function () {
       await refused(utility({}, { example: { body_text: [['Acme']] } }), /2 parameters but 1 sample values/);
       await refused(utility({}, { text: 'Hello, {{1}} has news about {{3}}.', example: { body_text: [['a', 'b', 'c']] } }), /sequential: \{\{2\}\} is missing/);
       await refused(utility({}, { text: '{{1}} has news about {{2}}.' }), /start or end/);
-      await refused(utility({ components: [{ type: 'BODY', text: 'Hi there' }, { type: 'FOOTER', text: 'x'.repeat(61) }] }), /footer text must be at most 60/);
+      await refused(
+        utility({
+          components: [
+            { type: 'BODY', text: 'Hi there' },
+            { type: 'FOOTER', text: 'x'.repeat(61) },
+          ],
+        }),
+        /footer text must be at most 60/,
+      );
       const eleven = Array.from({ length: 11 }, (_, i) => ({ type: 'QUICK_REPLY', text: `Option ${i}` }));
-      await refused(utility({ components: [{ type: 'BODY', text: 'Pick one, please.' }, { type: 'BUTTONS', buttons: eleven }] }), /at most 10 quick-reply/);
-      await refused(utility({ components: [{ type: 'BODY', text: 'Pick one, please.' }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'A much too long button label here' }] }] }), /at most 25 characters/);
+      await refused(
+        utility({
+          components: [
+            { type: 'BODY', text: 'Pick one, please.' },
+            { type: 'BUTTONS', buttons: eleven },
+          ],
+        }),
+        /at most 10 quick-reply/,
+      );
+      await refused(
+        utility({
+          components: [
+            { type: 'BODY', text: 'Pick one, please.' },
+            { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'A much too long button label here' }] },
+          ],
+        }),
+        /at most 25 characters/,
+      );
       await refused(utility({ components: [] }), /components is required/);
       const auth = { name: 'sandbox_otp', language: 'en', category: 'AUTHENTICATION' };
-      await refused({ ...auth, components: [{ type: 'BODY', text: 'Your code is {{1}}' }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }] }, /take no body text/);
+      await refused(
+        {
+          ...auth,
+          components: [
+            { type: 'BODY', text: 'Your code is {{1}}' },
+            { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] },
+          ],
+        },
+        /take no body text/,
+      );
       await refused({ ...auth, components: [{ type: 'BODY', add_security_recommendation: true }] }, /exactly one OTP button/);
-      await refused({ ...auth, components: [{ type: 'BODY' }, { type: 'FOOTER', code_expiration_minutes: 91 }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }] }, /between 1 and 90/);
+      await refused(
+        {
+          ...auth,
+          components: [
+            { type: 'BODY' },
+            { type: 'FOOTER', code_expiration_minutes: 91 },
+            { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] },
+          ],
+        },
+        /between 1 and 90/,
+      );
       assert.equal((await graphCall('GET', '?name=sandbox_')).body.data.length, 0, 'nothing stored');
     });
 
     it('creates an authentication template from Meta’s options, and lists it read back as Meta does', async () => {
-      const created = await graphCall('POST', '', { name: 'sandbox_otp', language: 'es', category: 'authentication', message_send_ttl_seconds: 300, components: [{ type: 'body', add_security_recommendation: true }, { type: 'footer', code_expiration_minutes: 5 }, { type: 'buttons', buttons: [{ type: 'otp', otp_type: 'copy_code', text: 'Copiar' }] }] });
+      const created = await graphCall('POST', '', {
+        name: 'sandbox_otp',
+        language: 'es',
+        category: 'authentication',
+        message_send_ttl_seconds: 300,
+        components: [
+          { type: 'body', add_security_recommendation: true },
+          { type: 'footer', code_expiration_minutes: 5 },
+          { type: 'buttons', buttons: [{ type: 'otp', otp_type: 'copy_code', text: 'Copiar' }] },
+        ],
+      });
       assert.equal(created.status, 200, JSON.stringify(created.body));
       const [listed] = (await graphCall('GET', '?name=sandbox_otp')).body.data;
       assert.equal(listed.message_send_ttl_seconds, 300);
