@@ -5,7 +5,25 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Every top-level folder of application code. */
-const FOLDERS = ['app', 'api', 'services', 'activities', 'workflows', 'worker', 'shared', 'domain', 'messaging', 'platform', 'providers', 'sandbox', 'sealing', 'custody', 'documents', 'cli', 'scripts'];
+const FOLDERS = [
+  'app',
+  'api',
+  'services',
+  'activities',
+  'workflows',
+  'worker',
+  'shared',
+  'domain',
+  'messaging',
+  'platform',
+  'providers',
+  'sandbox',
+  'sealing',
+  'custody',
+  'documents',
+  'cli',
+  'scripts',
+];
 
 /** Folders whose code is imported by `app/` only (the composition root) — nothing else may import them. */
 const ROOT_ONLY = ['app'];
@@ -32,7 +50,22 @@ const FORBIDDEN = {
   // The emulated providers speak HTTP to us, they do not call into the application.
   sandbox: ['services', 'worker', 'activities', 'workflows', 'providers', 'messaging', 'sealing', 'custody', 'documents', 'cli', 'scripts'],
   // Configuration, database, keys, codec, Temporal CLI and dev server: the bottom layer.
-  platform: ['api', 'services', 'activities', 'workflows', 'worker', 'domain', 'messaging', 'providers', 'sandbox', 'sealing', 'custody', 'documents', 'cli', 'scripts'],
+  platform: [
+    'api',
+    'services',
+    'activities',
+    'workflows',
+    'worker',
+    'domain',
+    'messaging',
+    'providers',
+    'sandbox',
+    'sealing',
+    'custody',
+    'documents',
+    'cli',
+    'scripts',
+  ],
   cli: ['api', 'services', 'sandbox', 'worker', 'activities', 'workflows'],
   scripts: ['api', 'services', 'sandbox', 'worker', 'activities', 'workflows'],
 };
@@ -57,7 +90,22 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', performance: 'readonly', module: 'readonly', require: 'readonly', NodeJS: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+        performance: 'readonly',
+        module: 'readonly',
+        require: 'readonly',
+        NodeJS: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
@@ -90,7 +138,11 @@ export default tseslint.config(
         {
           patterns: [
             { group: NODE_MODULES, message: 'Workflow code runs in a deterministic sandbox: no Node modules.' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code imports @temporalio/workflow (and common) only.', allowTypeImports: true },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Workflow code imports @temporalio/workflow (and common) only.',
+              allowTypeImports: true,
+            },
             {
               regex: into(FOLDERS.filter((f) => !['shared', 'workflows'].includes(f)).concat(['prisma'])),
               message: 'Workflow code imports shared definitions and activity *types* only.',
@@ -111,7 +163,11 @@ export default tseslint.config(
         {
           patterns: [
             { group: NODE_MODULES, message: 'Workflow code runs in a deterministic sandbox: no Node modules.' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code imports @temporalio/workflow (and common) only.', allowTypeImports: true },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Workflow code imports @temporalio/workflow (and common) only.',
+              allowTypeImports: true,
+            },
             { regex: into(FOLDERS.filter((f) => f !== 'shared').concat(['prisma'])), message: 'shared/ imports shared/ only.', allowTypeImports: true },
           ],
         },

@@ -30,17 +30,39 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
         if (input.channel === 'whatsapp') {
           // Authentication template with a copy-code button; Meta renders the text and the expiry.
           const sent = await sendOnce(prisma, { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to }, async () => ({
-            messageId: await whatsapp.sendAuthenticationCode(input.to, { name: (await tenantSettings(prisma, input.tenantId)).otpTemplate ?? templates.otpTemplate, language: input.locale, code }, { correlationId: input.subjectId }),
+            messageId: await whatsapp.sendAuthenticationCode(
+              input.to,
+              { name: (await tenantSettings(prisma, input.tenantId)).otpTemplate ?? templates.otpTemplate, language: input.locale, code },
+              { correlationId: input.subjectId },
+            ),
             status: 'accepted',
           }));
-          return { codeHash: row.codeHash, send: { channel: 'whatsapp', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId, ...(sent.error !== undefined ? { error: sent.error } : {}) } };
+          return {
+            codeHash: row.codeHash,
+            send: {
+              channel: 'whatsapp',
+              at: new Date().toISOString(),
+              status: sent.status,
+              messageId: sent.messageId,
+              ...(sent.error !== undefined ? { error: sent.error } : {}),
+            },
+          };
         }
         const expiresInMinutes = Math.ceil((Date.parse(input.expiresAt) - Date.now()) / 60_000);
         const body = otpSmsText({ locale: input.locale, brand: input.brand, code, expiresInMinutes });
         const sent = await sendOnce(prisma, { ...sendKey, channel: 'sms', provider: sms.provider, to: input.to }, () =>
           sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
         );
-        return { codeHash: row.codeHash, send: { channel: 'sms', at: new Date().toISOString(), status: sent.status, messageId: sent.messageId, ...(sent.error !== undefined ? { error: sent.error } : {}) } };
+        return {
+          codeHash: row.codeHash,
+          send: {
+            channel: 'sms',
+            at: new Date().toISOString(),
+            status: sent.status,
+            messageId: sent.messageId,
+            ...(sent.error !== undefined ? { error: sent.error } : {}),
+          },
+        };
       } catch (error) {
         throw toActivityFailure(error);
       }

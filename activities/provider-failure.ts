@@ -7,7 +7,12 @@ export function toActivityFailure(error: unknown): unknown {
   if (!(error instanceof ProviderError)) return error;
   switch (error.kind) {
     case 'retryable':
-      return ApplicationFailure.create({ message: error.message, type: 'ProviderUnavailable', details: [error.details], nextRetryDelay: error.details.retryAfterMs });
+      return ApplicationFailure.create({
+        message: error.message,
+        type: 'ProviderUnavailable',
+        details: [error.details],
+        nextRetryDelay: error.details.retryAfterMs,
+      });
     case 'auth':
       return ApplicationFailure.create({ message: error.message, type: 'ProviderAuth', details: [error.details] });
     case 'invalid_recipient':

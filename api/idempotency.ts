@@ -23,13 +23,18 @@ const ABANDONED_AFTER_MS = 60_000;
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
 
 function requestHash(request: FastifyRequest): string {
-  return createHash('sha256').update(`${request.method} ${request.routeOptions.url} ${canonical(request.params)} ${canonical(request.body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url} ${canonical(request.params)} ${canonical(request.body ?? null)}`)
+    .digest('hex');
 }
 
 export function addIdempotency(app: FastifyInstance, prisma: PrismaClient) {
@@ -56,7 +61,10 @@ export function addIdempotency(app: FastifyInstance, prisma: PrismaClient) {
       if (Date.now() - existing.createdAt.getTime() < ABANDONED_AFTER_MS) {
         throw new HttpProblem(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is still being processed.');
       }
-      await prisma.idempotencyKey.updateMany({ where: { tenantId, key, responseStatus: null, createdAt: existing.createdAt }, data: { createdAt: new Date() } });
+      await prisma.idempotencyKey.updateMany({
+        where: { tenantId, key, responseStatus: null, createdAt: existing.createdAt },
+        data: { createdAt: new Date() },
+      });
       request.idempotencyKey = key;
       return;
     }

@@ -4,16 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { maskPhonesIn } from '../domain/phone';
 
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["idempotency-key"]',
-  '*.code',
-  '*.to',
-  '*.phone',
-  '*.apiKey',
-  '*.token',
-  '*.body',
-];
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["idempotency-key"]', '*.code', '*.to', '*.phone', '*.apiKey', '*.token', '*.body'];
 
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream): LoggerOptions & { stream?: NodeJS.WritableStream } {
   return {

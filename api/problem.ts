@@ -61,7 +61,12 @@ export function registerProblemHandlers(app: FastifyInstance) {
       return sendProblem(reply, { type: problemType(slugOf(error.code)), title: titleOf(status), status, detail: error.message });
     }
     request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged.' });
+    return sendProblem(reply, {
+      type: problemType('internal-error'),
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred; it has been logged.',
+    });
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { type: problemType('not-found'), title: 'Not Found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}` }),
@@ -69,9 +74,25 @@ export function registerProblemHandlers(app: FastifyInstance) {
 }
 
 function slugOf(code?: string): string {
-  return (code ?? 'bad-request').toLowerCase().replace(/^fst_err_/, '').replace(/_/g, '-');
+  return (code ?? 'bad-request')
+    .toLowerCase()
+    .replace(/^fst_err_/, '')
+    .replace(/_/g, '-');
 }
 
 function titleOf(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Bad Request';
+  return (
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        404: 'Not Found',
+        405: 'Method Not Allowed',
+        409: 'Conflict',
+        413: 'Payload Too Large',
+        415: 'Unsupported Media Type',
+        429: 'Too Many Requests',
+      } as Record<number, string>
+    )[status] ?? 'Bad Request'
+  );
 }

@@ -66,7 +66,9 @@ async function main() {
   say(`  Database       ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`}`);
   if (config.development && config.apiKey) say(`  API key        ${config.apiKey}   (development only; set API_KEY to choose it)`);
   say('');
-  say(`Try: curl -s ${config.publicBaseUrl}/v1/verifications -H "Authorization: Bearer ${config.development ? config.apiKey : '<key>'}" -H 'content-type: application/json' -d '{"to":"+34600111222","channel":"sms"}'`);
+  say(
+    `Try: curl -s ${config.publicBaseUrl}/v1/verifications -H "Authorization: Bearer ${config.development ? config.apiKey : '<key>'}" -H 'content-type: application/json' -d '{"to":"+34600111222","channel":"sms"}'`,
+  );
   say('Press Ctrl-C to stop.');
 }
 

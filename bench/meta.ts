@@ -25,7 +25,12 @@ function envelope(phoneNumberId: string, value: object) {
     entry: [
       {
         id: '200000000000002',
-        changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId }, ...value } }],
+        changes: [
+          {
+            field: 'messages',
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId }, ...value },
+          },
+        ],
       },
     ],
   };

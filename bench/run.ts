@@ -101,7 +101,12 @@ async function main(): Promise<void> {
     logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => log(m), error: (m) => log(m) },
   });
   const bareNative = await NativeConnection.connect({ address: devServer.address });
-  const bareWorker = await Worker.create({ connection: bareNative, namespace: config.temporal.namespace, taskQueue: bareQueue, workflowBundle: { code: bareCode } });
+  const bareWorker = await Worker.create({
+    connection: bareNative,
+    namespace: config.temporal.namespace,
+    taskQueue: bareQueue,
+    workflowBundle: { code: bareCode },
+  });
   const bareRun = bareWorker.run();
   onFailure.push(async () => {
     if (bareWorker.getState() === 'RUNNING') bareWorker.shutdown();
@@ -109,8 +114,7 @@ async function main(): Promise<void> {
   });
   const bareConnection = await Connection.connect({ address: devServer.address });
   const bare = new Client({ connection: bareConnection, namespace: config.temporal.namespace });
-  const startBare = (tag: string) =>
-    bare.workflow.start(bareWorkflow, { taskQueue: bareQueue, workflowId: `bench-${tag}-${randomBytes(6).toString('hex')}` });
+  const startBare = (tag: string) => bare.workflow.start(bareWorkflow, { taskQueue: bareQueue, workflowId: `bench-${tag}-${randomBytes(6).toString('hex')}` });
 
   // ---- our API calls ----
   const create = async (phone: string): Promise<string> => {
@@ -267,7 +271,12 @@ async function main(): Promise<void> {
   const targetHandles = targets.map((target) => stack.client.workflow.getHandle(target.workflowId));
   /** until no target workflow has a workflow task pending: the signals are processed, not only recorded */
   const targetsIdle = () =>
-    waitFor(async () => ((await Promise.all(targetHandles.map((h) => h.describe()))).every((d) => !d.raw.pendingWorkflowTask) ? true : undefined), 'the target workflows to go idle', 20, 30_000);
+    waitFor(
+      async () => ((await Promise.all(targetHandles.map((h) => h.describe()))).every((d) => !d.raw.pendingWorkflowTask) ? true : undefined),
+      'the target workflows to go idle',
+      20,
+      30_000,
+    );
   await targetsIdle();
 
   const webhooks: Array<{ wamid: string; workflowId: string; status: number; body: any }> = [];
@@ -349,7 +358,10 @@ async function main(): Promise<void> {
 
   // Every POST counted must have become exactly one inbox row and one recorded signal.
   log('checking the webhooks: answers, inbox rows, signals in the target histories…');
-  const inbox = await prisma.inboxEvent.findMany({ where: { messageId: { in: webhooks.map((w) => w.wamid) } }, select: { messageId: true, routedTo: true, processedAt: true } });
+  const inbox = await prisma.inboxEvent.findMany({
+    where: { messageId: { in: webhooks.map((w) => w.wamid) } },
+    select: { messageId: true, routedTo: true, processedAt: true },
+  });
   const rowsPerMessage = new Map<string, number>();
   for (const row of inbox) rowsPerMessage.set(row.messageId, (rowsPerMessage.get(row.messageId) ?? 0) + 1);
   const expectedTarget = new Map(webhooks.map((w) => [w.wamid, w.workflowId]));
@@ -443,10 +455,14 @@ async function main(): Promise<void> {
     const row = await prisma.outboundMessage.findFirst({ where: { workflowId: `verification-${id}`, channel: 'whatsapp' } });
     if (!row?.providerMessageId) {
       const detail = row ? `outbound row status ${row.status}${row.error ? ` (${JSON.stringify(row.error)})` : ''}` : 'no outbound row';
-      return { unavailable: `the WhatsApp send got no provider message id (sends[0] ${first.channel}/${first.status}, ${detail}): no wamid to report a failure for` };
+      return {
+        unavailable: `the WhatsApp send got no provider message id (sends[0] ${first.channel}/${first.status}, ${detail}): no wamid to report a failure for`,
+      };
     }
     if (first.channel !== 'whatsapp' || first.status !== 'accepted' || row.status !== 'accepted') {
-      return { unavailable: `the WhatsApp send was already ${row.status} (sends[0] ${first.channel}/${first.status}) before the failed webhook: the emulator's status webhooks were not held back` };
+      return {
+        unavailable: `the WhatsApp send was already ${row.status} (sends[0] ${first.channel}/${first.status}) before the failed webhook: the emulator's status webhooks were not held back`,
+      };
     }
     const raw = Buffer.from(failedStatusWebhook(phoneNumberId, row.providerMessageId, phone, id));
     const signature = metaSignature(appSecret, raw);
@@ -456,11 +472,13 @@ async function main(): Promise<void> {
     const start = performance.now();
     const answer = await http.raw('POST', '/webhooks/whatsapp', raw, { 'content-type': 'application/json', 'x-hub-signature-256': signature });
     const answerMs = performance.now() - start;
-    if (answer.status !== 200 || answer.body?.routed !== 1) throw new Error(`the failed-status webhook answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 || answer.body?.routed !== 1)
+      throw new Error(`the failed-status webhook answered ${answer.status} ${JSON.stringify(answer.body)}`);
     const ms = (await arrived) - start;
     // What arrived is the fallback SMS, sent after the POST — not some other change on that handset.
     const sms = await smsCount(phone);
-    if (sms.length !== 1 || Date.parse(sms[0].at) < wallClock - 1) throw new Error(`expected one SMS on ${phone} after the webhook, found ${JSON.stringify(sms)}`);
+    if (sms.length !== 1 || Date.parse(sms[0].at) < wallClock - 1)
+      throw new Error(`expected one SMS on ${phone} after the webhook, found ${JSON.stringify(sms)}`);
     // Let the SMS's own status callbacks (sent, delivered) land and the workflow go idle before the
     // next sample, so one sample's tail does not load the next.
     await waitFor(async () => {
@@ -522,7 +540,8 @@ async function main(): Promise<void> {
       : undefined;
   /** what the projection says of each measured sample's fallback SMS once its status callbacks were processed */
   const fallbackStatuses: Record<string, number> = {};
-  if ('samples' in reactionOutcome) for (const sample of reactionOutcome.samples) fallbackStatuses[sample.fallbackStatus] = (fallbackStatuses[sample.fallbackStatus] ?? 0) + 1;
+  if ('samples' in reactionOutcome)
+    for (const sample of reactionOutcome.samples) fallbackStatuses[sample.fallbackStatus] = (fallbackStatuses[sample.fallbackStatus] ?? 0) + 1;
 
   // =================================================================================================
   // Report
@@ -558,17 +577,33 @@ async function main(): Promise<void> {
   rows.push([`GET verification p99 (ms)`, f(gets.p99), '–', '–']);
   rows.push([`create → SMS on handset p50 (ms, n=${sms.n})`, f(sms.p50), '–', '–']);
   rows.push([`create → SMS on handset p90 (ms)`, f(sms.p90), '–', '–']);
-  rows.push([`create round trip p50 (ms, sequential)`, f(creates.c1.latency!.p50), f(starts.c1.latency!.p50), `${f(creates.c1.latency!.p50 / starts.c1.latency!.p50, 2)}×`]);
-  rows.push([`create round trip p99 (ms, sequential)`, f(creates.c1.latency!.p99), f(starts.c1.latency!.p99), `${f(creates.c1.latency!.p99 / starts.c1.latency!.p99, 2)}×`]);
+  rows.push([
+    `create round trip p50 (ms, sequential)`,
+    f(creates.c1.latency!.p50),
+    f(starts.c1.latency!.p50),
+    `${f(creates.c1.latency!.p50 / starts.c1.latency!.p50, 2)}×`,
+  ]);
+  rows.push([
+    `create round trip p99 (ms, sequential)`,
+    f(creates.c1.latency!.p99),
+    f(starts.c1.latency!.p99),
+    `${f(creates.c1.latency!.p99 / starts.c1.latency!.p99, 2)}×`,
+  ]);
   for (const c of [1, CONCURRENCY]) {
     const a = creates[`c${c}`];
     const b = starts[`c${c}`];
     rows.push([`creates/s vs bare starts/s, concurrency ${c}`, f(a.perSecond), f(b.perSecond), `${f(a.perSecond / b.perSecond, 2)}×`]);
   }
   rows.push([`webhook POSTs/s → signal vs bare signals/s, sequential`, f(webhooksSeq.perSecond), f(signalsSeq.perSecond), `${f(ingestRatio.c1, 2)}×`]);
-  rows.push([`webhook POSTs/s → signal vs bare signals/s, concurrency ${CONCURRENCY}`, f(webhooksConc.perSecond), f(signalsConc.perSecond), `${f(ingestRatio.cN, 2)}×`]);
+  rows.push([
+    `webhook POSTs/s → signal vs bare signals/s, concurrency ${CONCURRENCY}`,
+    f(webhooksConc.perSecond),
+    f(signalsConc.perSecond),
+    `${f(ingestRatio.cN, 2)}×`,
+  ]);
   if (reaction && reactionAnswer) {
-    for (const key of ['p50', 'p90', 'p99', 'max'] as const) rows.push([`reaction: failed webhook → SMS at provider ${key} (ms${key === 'p50' ? `, n=${reaction.n}` : ''})`, f(reaction[key]), '–', '–']);
+    for (const key of ['p50', 'p90', 'p99', 'max'] as const)
+      rows.push([`reaction: failed webhook → SMS at provider ${key} (ms${key === 'p50' ? `, n=${reaction.n}` : ''})`, f(reaction[key]), '–', '–']);
     rows.push([`reaction: the failed webhook's POST answered p50 (ms)`, f(reactionAnswer.p50), '–', '–']);
     rows.push([`reaction: the failed webhook's POST answered p99 (ms)`, f(reactionAnswer.p99), '–', '–']);
   } else {
@@ -576,7 +611,11 @@ async function main(): Promise<void> {
   }
 
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['metric', 'ours', 'bare Temporal', 'ratio'][i].length));
-  const line = (r: string[]) => `| ${r[0].padEnd(widths[0])} | ${r.slice(1).map((c, i) => c.padStart(widths[i + 1])).join(' | ')} |`;
+  const line = (r: string[]) =>
+    `| ${r[0].padEnd(widths[0])} | ${r
+      .slice(1)
+      .map((c, i) => c.padStart(widths[i + 1]))
+      .join(' | ')} |`;
   const out: string[] = [];
   out.push('');
   out.push(`Testigo benchmark — ${date.toISOString()}`);
@@ -588,7 +627,9 @@ async function main(): Promise<void> {
     `webhooks: signed Meta-style inbound texts to /webhooks/whatsapp, routed as inboundMessage signals to ${INGEST_WORKFLOWS} running verifications; ` +
       `bare signals: 1 workflow (sequential) / ${CONCURRENCY} workflows (concurrency ${CONCURRENCY}); ${SIGNAL_ROUNDS} alternating blocks per side, each drained before the next`,
   );
-  out.push(`reaction: signed WhatsApp status failed (131026) POSTed → fallback SMS reaches the sandbox handset (its SSE event); emulator status webhooks held back during the phase`);
+  out.push(
+    `reaction: signed WhatsApp status failed (131026) POSTed → fallback SMS reaches the sandbox handset (its SSE event); emulator status webhooks held back during the phase`,
+  );
   out.push('');
   out.push(line(['metric', 'ours', 'bare Temporal', 'ratio']));
   out.push(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
@@ -596,12 +637,28 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`growth probes (latency slope over the run, ms per 100 calls; first-quarter → last-quarter mean):`);
   out.push(`  checks (23 workflows):          ${f(ours.slopePer100, 2)} ms/100   ${f(ours.firstQuarterMean, 2)} → ${f(ours.lastQuarterMean, 2)} ms`);
-  out.push(`  bare updates (23 workflows):    ${f(bareSpread.slopePer100, 2)} ms/100   ${f(bareSpread.firstQuarterMean, 2)} → ${f(bareSpread.lastQuarterMean, 2)} ms`);
-  out.push(`  bare updates (1 workflow, 220): ${f(bareOne.slopePer100, 2)} ms/100   ${f(bareOne.firstQuarterMean, 2)} → ${f(bareOne.lastQuarterMean, 2)} ms   (p50 ${f(bareOne.p50, 2)}, p99 ${f(bareOne.p99, 2)}, max ${f(bareOne.max, 2)})`);
-  out.push(`  check by attempt # on a verification (mean ms): ${meanByPosition(checkSamples).map((m) => f(m)).join(' ')}`);
-  out.push(`  bare update by # on a workflow (mean ms):       ${meanByPosition(bareSamples).map((m) => f(m)).join(' ')}`);
-  out.push(`  signals processed by the workflows/s: sequential ${f(signalsSeqProcessedPerSecond)}, concurrency ${CONCURRENCY} ${f(signalsConcProcessedPerSecond)}`);
-  out.push(`  webhook signals processed by the verifications/s: sequential ${f(signalLevels.c1.webhooksProcessedPerSecond)}, concurrency ${CONCURRENCY} ${f(signalLevels[`c${CONCURRENCY}`].webhooksProcessedPerSecond)}`);
+  out.push(
+    `  bare updates (23 workflows):    ${f(bareSpread.slopePer100, 2)} ms/100   ${f(bareSpread.firstQuarterMean, 2)} → ${f(bareSpread.lastQuarterMean, 2)} ms`,
+  );
+  out.push(
+    `  bare updates (1 workflow, 220): ${f(bareOne.slopePer100, 2)} ms/100   ${f(bareOne.firstQuarterMean, 2)} → ${f(bareOne.lastQuarterMean, 2)} ms   (p50 ${f(bareOne.p50, 2)}, p99 ${f(bareOne.p99, 2)}, max ${f(bareOne.max, 2)})`,
+  );
+  out.push(
+    `  check by attempt # on a verification (mean ms): ${meanByPosition(checkSamples)
+      .map((m) => f(m))
+      .join(' ')}`,
+  );
+  out.push(
+    `  bare update by # on a workflow (mean ms):       ${meanByPosition(bareSamples)
+      .map((m) => f(m))
+      .join(' ')}`,
+  );
+  out.push(
+    `  signals processed by the workflows/s: sequential ${f(signalsSeqProcessedPerSecond)}, concurrency ${CONCURRENCY} ${f(signalsConcProcessedPerSecond)}`,
+  );
+  out.push(
+    `  webhook signals processed by the verifications/s: sequential ${f(signalLevels.c1.webhooksProcessedPerSecond)}, concurrency ${CONCURRENCY} ${f(signalLevels[`c${CONCURRENCY}`].webhooksProcessedPerSecond)}`,
+  );
   out.push('');
   const c = ingestionCheck;
   out.push(
@@ -621,11 +678,15 @@ async function main(): Promise<void> {
     }
     out.push(
       `reaction check: every sample's webhook answered 200 with routed: 1 and its handset got exactly one SMS, after the POST; ` +
-        `fallback send in GET /v1/verifications once its callbacks were processed: ${Object.entries(fallbackStatuses).map(([k, v]) => `${k} ×${v}`).join(', ')}`,
+        `fallback send in GET /v1/verifications once its callbacks were processed: ${Object.entries(fallbackStatuses)
+          .map(([k, v]) => `${k} ×${v}`)
+          .join(', ')}`,
     );
   }
   out.push('');
-  out.push(`budget (PRODUCT.md §6): check round trip p50 ≤ ${BUDGET_CHECK_P50_MS} ms through the API — ${budgetMet ? 'MET' : 'NOT MET'} (p50 ${f(ours.p50)} ms)`);
+  out.push(
+    `budget (PRODUCT.md §6): check round trip p50 ≤ ${BUDGET_CHECK_P50_MS} ms through the API — ${budgetMet ? 'MET' : 'NOT MET'} (p50 ${f(ours.p50)} ms)`,
+  );
   out.push(
     `budget (PRODUCT.md §6): webhook ingestion ≥ ${BUDGET_INGEST_RATIO * 100} % of bare signals/s — sequential ${ingestMet.c1 ? 'MET' : 'NOT MET'} (${f(ingestRatio.c1 * 100, 0)} %), ` +
       `concurrency ${CONCURRENCY} ${ingestMet.cN ? 'MET' : 'NOT MET'} (${f(ingestRatio.cN * 100, 0)} %)`,
@@ -710,8 +771,18 @@ async function main(): Promise<void> {
       { name: 'check round trip p50 through the API', limitMs: BUDGET_CHECK_P50_MS, valueMs: ours.p50, met: budgetMet },
       { name: 'webhook ingestion vs bare signals, sequential', minRatio: BUDGET_INGEST_RATIO, ratio: ingestRatio.c1, met: ingestMet.c1 },
       { name: `webhook ingestion vs bare signals, concurrency ${CONCURRENCY}`, minRatio: BUDGET_INGEST_RATIO, ratio: ingestRatio.cN, met: ingestMet.cN },
-      { name: 'reaction webhook → next outbound message p50', limitMs: BUDGET_REACTION_P50_MS, valueMs: reaction?.p50 ?? null, met: reactionMet ? reactionMet.p50 : null },
-      { name: 'reaction webhook → next outbound message p99', limitMs: BUDGET_REACTION_P99_MS, valueMs: reaction?.p99 ?? null, met: reactionMet ? reactionMet.p99 : null },
+      {
+        name: 'reaction webhook → next outbound message p50',
+        limitMs: BUDGET_REACTION_P50_MS,
+        valueMs: reaction?.p50 ?? null,
+        met: reactionMet ? reactionMet.p50 : null,
+      },
+      {
+        name: 'reaction webhook → next outbound message p99',
+        limitMs: BUDGET_REACTION_P99_MS,
+        valueMs: reaction?.p99 ?? null,
+        met: reactionMet ? reactionMet.p99 : null,
+      },
     ],
     runSeconds: seconds,
   };

@@ -35,26 +35,29 @@ export class SandboxEvents {
         this.failAll(error);
       };
       // agent: false — a socket of its own, outside the measured keep-alive pool
-      this.request = http.get({ host: this.url.hostname, port: this.url.port, path: this.url.pathname, agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
-        this.response = res;
-        if (res.statusCode !== 200) return fail(new Error(`SSE answered ${res.statusCode}`));
-        res.setEncoding('utf8');
-        let connected = false;
-        res.on('data', (chunk: string) => {
-          const at = performance.now();
-          this.buffer += chunk;
-          if (!connected && this.buffer.includes(': connected')) {
-            connected = true;
-            clearTimeout(timer);
-            resolve();
-          }
-          this.dispatch(at);
-        });
-        res.on('error', fail);
-        res.on('close', () => {
-          if (!this.closed) this.failAll(new Error('the SSE stream closed'));
-        });
-      });
+      this.request = http.get(
+        { host: this.url.hostname, port: this.url.port, path: this.url.pathname, agent: false, headers: { accept: 'text/event-stream' } },
+        (res) => {
+          this.response = res;
+          if (res.statusCode !== 200) return fail(new Error(`SSE answered ${res.statusCode}`));
+          res.setEncoding('utf8');
+          let connected = false;
+          res.on('data', (chunk: string) => {
+            const at = performance.now();
+            this.buffer += chunk;
+            if (!connected && this.buffer.includes(': connected')) {
+              connected = true;
+              clearTimeout(timer);
+              resolve();
+            }
+            this.dispatch(at);
+          });
+          res.on('error', fail);
+          res.on('close', () => {
+            if (!this.closed) this.failAll(new Error('the SSE stream closed'));
+          });
+        },
+      );
       this.request.on('error', fail);
     });
   }

@@ -10,11 +10,22 @@ export const SEND_LIMIT = { max: 5, windowMs: 10 * 60_000 };
 
 export type SendLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export async function takeSendSlot(prisma: PrismaClient, tenantId: string, phone: string, subjectId: string, now = new Date(), limit = SEND_LIMIT): Promise<SendLimitResult> {
+export async function takeSendSlot(
+  prisma: PrismaClient,
+  tenantId: string,
+  phone: string,
+  subjectId: string,
+  now = new Date(),
+  limit = SEND_LIMIT,
+): Promise<SendLimitResult> {
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`send-limit:${tenantId}:${phone}`}, 0))`;
     const since = new Date(now.getTime() - limit.windowMs);
-    const recent = await tx.sendLog.findMany({ where: { tenantId, phone, createdAt: { gt: since } }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+    const recent = await tx.sendLog.findMany({
+      where: { tenantId, phone, createdAt: { gt: since } },
+      orderBy: { createdAt: 'asc' },
+      select: { createdAt: true },
+    });
     if (recent.length >= limit.max) {
       // The window frees a slot when its oldest send ages out.
       const freesAt = recent[recent.length - limit.max].createdAt.getTime() + limit.windowMs;

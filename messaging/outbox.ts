@@ -38,7 +38,10 @@ export async function sendOnce(prisma: PrismaClient, entry: OutboxEntry, send: (
 async function claimEarlyStatuses(prisma: PrismaClient, entry: OutboxEntry, sent: SentMessage): Promise<SentMessage> {
   const early = await prisma.inboxEvent.findMany({ where: { messageId: sent.messageId, kind: 'status', processedAt: null }, orderBy: { receivedAt: 'asc' } });
   if (early.length === 0) return sent;
-  const last = lastAdvance(sent.status, early.map(({ payload }) => payload as unknown as StatusEvent));
+  const last = lastAdvance(
+    sent.status,
+    early.map(({ payload }) => payload as unknown as StatusEvent),
+  );
   const latest: SentMessage = last ? { messageId: sent.messageId, status: last.status, error: last.errors?.[0]?.code } : sent;
   await prisma.outboundMessage.updateMany({
     where: { key: entry.key, status: { in: statusesBefore(latest.status as DeliveryStatus) } },

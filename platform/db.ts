@@ -115,10 +115,7 @@ export async function createPostgresTestDatabase(adminUrl: string): Promise<{ ur
     url: u.toString(),
     drop() {
       dropped ??= withAdminClient(adminUrl, async (client) => {
-        await client.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-          [name],
-        );
+        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
         await client.query(`DROP DATABASE IF EXISTS "${name}"`);
       });
       return dropped;

@@ -96,11 +96,15 @@ export class CloudApiClient implements WhatsAppSender {
     if (response.ok && !payload.error) return payload;
     const code = payload.error?.code ?? -1;
     const retryAfter = Number(response.headers.get('retry-after'));
-    throw new ProviderError(`WhatsApp ${response.status} (#${code}): ${payload.error?.message ?? response.statusText}${payload.error?.error_data?.details ? ` — ${payload.error.error_data.details}` : ''}`, classifyGraphError(code, response.status), {
-      httpStatus: response.status,
-      code,
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-    });
+    throw new ProviderError(
+      `WhatsApp ${response.status} (#${code}): ${payload.error?.message ?? response.statusText}${payload.error?.error_data?.details ? ` — ${payload.error.error_data.details}` : ''}`,
+      classifyGraphError(code, response.status),
+      {
+        httpStatus: response.status,
+        code,
+        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      },
+    );
   }
 
   private async send(to: string, message: Record<string, unknown>, options: SendOptions = {}): Promise<string> {
@@ -123,7 +127,11 @@ export class CloudApiClient implements WhatsAppSender {
   }
 
   sendTemplate(to: string, template: { name: string; language: string; components?: TemplateComponent[] }, options?: SendOptions) {
-    return this.send(to, { type: 'template', template: { name: template.name, language: { code: template.language }, components: template.components ?? [] } }, options);
+    return this.send(
+      to,
+      { type: 'template', template: { name: template.name, language: { code: template.language }, components: template.components ?? [] } },
+      options,
+    );
   }
 
   sendButtons(to: string, message: { body: string; footer?: string; buttons: Array<{ id: string; title: string }> }, options?: SendOptions) {
@@ -143,7 +151,11 @@ export class CloudApiClient implements WhatsAppSender {
   }
 
   sendDocument(to: string, document: { mediaId: string; filename: string; caption?: string }, options?: SendOptions) {
-    return this.send(to, { type: 'document', document: { id: document.mediaId, filename: document.filename, ...(document.caption ? { caption: document.caption } : {}) } }, options);
+    return this.send(
+      to,
+      { type: 'document', document: { id: document.mediaId, filename: document.filename, ...(document.caption ? { caption: document.caption } : {}) } },
+      options,
+    );
   }
 
   sendAuthenticationCode(to: string, template: { name: string; language: string; code: string }, options?: SendOptions) {

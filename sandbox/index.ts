@@ -67,7 +67,15 @@ export async function sandboxPlugin(app: FastifyInstance, options: SandboxOption
     if (!phone) return reply;
     const text = request.body?.body;
     if (typeof text !== 'string' || text.length === 0 || text.length > 1600) {
-      return reply.code(400).type('application/problem+json').send({ type: 'urn:testigo:problem:validation-error', title: 'Invalid request', status: 400, errors: [{ path: '/body', in: 'body', message: 'must be a text of 1–1600 characters' }] });
+      return reply
+        .code(400)
+        .type('application/problem+json')
+        .send({
+          type: 'urn:testigo:problem:validation-error',
+          title: 'Invalid request',
+          status: 400,
+          errors: [{ path: '/body', in: 'body', message: 'must be a text of 1–1600 characters' }],
+        });
     }
     const { accountSid, authToken, inboundWebhookUrl } = options.twilio;
     const id = await sendInboundSms({ url: inboundWebhookUrl, accountSid, authToken, from: phone, to: options.twilio.businessNumber, body: text });

@@ -70,11 +70,23 @@ function describe(info) {
 }
 
 function bubble(m) {
-  const node = el('div', { className: `bubble ${m.from}${m.status === 'failed' ? ' failed' : ''}`, 'data-message-id': m.id, 'data-from': m.from, 'data-status': m.status });
+  const node = el('div', {
+    className: `bubble ${m.from}${m.status === 'failed' ? ' failed' : ''}`,
+    'data-message-id': m.id,
+    'data-from': m.from,
+    'data-status': m.status,
+  });
   if (m.document) {
     const { filename, sha256, url } = m.document;
     const extension = (filename.split('.').pop() || 'file').slice(0, 4).toUpperCase();
-    node.append(el('a', { className: 'doc', href: url, target: '_blank', 'data-document': filename }, el('span', { className: 'icon' }, extension), el('span', {}, filename, el('small', {}, `sha256 ${sha256.slice(0, 16)}…`))));
+    node.append(
+      el(
+        'a',
+        { className: 'doc', href: url, target: '_blank', 'data-document': filename },
+        el('span', { className: 'icon' }, extension),
+        el('span', {}, filename, el('small', {}, `sha256 ${sha256.slice(0, 16)}…`)),
+      ),
+    );
   }
   if (m.image) node.append(el('a', { href: m.image.url, target: '_blank' }, el('img', { src: m.image.url, alt: m.image.caption || 'image' })));
   const text = m.text ?? m.document?.caption ?? m.image?.caption;
@@ -121,7 +133,18 @@ async function renderSms(phone) {
   if (phone !== currentPhone()) return;
   if (!response.ok) return show([empty('Not a valid E.164 number.')]);
   const sms = await response.json();
-  show(sms.length ? sms.map((m) => el('div', { className: 'bubble', 'data-sms-id': m.id }, el('div', { className: 'text' }, m.body), el('div', { className: 'meta' }, `${m.from} · ${time(m.at)}`))) : [empty(`No SMS for ${phone} yet.`)]);
+  show(
+    sms.length
+      ? sms.map((m) =>
+          el(
+            'div',
+            { className: 'bubble', 'data-sms-id': m.id },
+            el('div', { className: 'text' }, m.body),
+            el('div', { className: 'meta' }, `${m.from} · ${time(m.at)}`),
+          ),
+        )
+      : [empty(`No SMS for ${phone} yet.`)],
+  );
 }
 
 // One render at a time; events arriving meanwhile cause exactly one more.

@@ -5,14 +5,23 @@
 import { createHmac } from 'node:crypto';
 
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
 export async function postTwilioWebhook(url: string, authToken: string, params: Record<string, string>): Promise<number> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(authToken, url, params), 'i-twilio-idempotency-token': crypto.randomUUID() },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(authToken, url, params),
+      'i-twilio-idempotency-token': crypto.randomUUID(),
+    },
     body: new URLSearchParams(params),
     signal: AbortSignal.timeout(10_000),
   });

@@ -20,14 +20,30 @@ export const UNDELIVERABLE_SMS = /^\+\d+99000000$/;
 /** Posts the status callbacks Twilio would send for this message (none for the initial `queued`). */
 async function deliverSms(sms: SandboxSms, accountSid: string, authToken: string, delayMs: number, onChange: () => void): Promise<void> {
   const steps: Array<[string, Record<string, string>]> = UNDELIVERABLE_SMS.test(sms.to)
-    ? [['sent', {}], ['undelivered', { ErrorCode: '30003', ErrorMessage: 'Unreachable destination handset' }]]
-    : [['sent', {}], ['delivered', {}]];
+    ? [
+        ['sent', {}],
+        ['undelivered', { ErrorCode: '30003', ErrorMessage: 'Unreachable destination handset' }],
+      ]
+    : [
+        ['sent', {}],
+        ['delivered', {}],
+      ];
   for (const [status, extra] of steps) {
     await new Promise((r) => setTimeout(r, delayMs));
     sms.status = status;
     onChange();
     if (!sms.statusCallback) continue;
-    const params = { AccountSid: accountSid, ApiVersion: '2010-04-01', From: sms.from, To: sms.to, MessageSid: sms.id, SmsSid: sms.id, MessageStatus: status, SmsStatus: status, ...extra };
+    const params = {
+      AccountSid: accountSid,
+      ApiVersion: '2010-04-01',
+      From: sms.from,
+      To: sms.to,
+      MessageSid: sms.id,
+      SmsSid: sms.id,
+      MessageStatus: status,
+      SmsStatus: status,
+      ...extra,
+    };
     await postTwilioWebhook(sms.statusCallback, authToken, params).catch(() => undefined);
   }
 }
@@ -35,7 +51,19 @@ async function deliverSms(sms: SandboxSms, accountSid: string, authToken: string
 /** The customer texts the business: Twilio's inbound webhook, signed. */
 export async function sendInboundSms(options: { url: string; accountSid: string; authToken: string; from: string; to: string; body: string }): Promise<string> {
   const sid = `SM${randomBytes(16).toString('hex')}`;
-  const params = { AccountSid: options.accountSid, ApiVersion: '2010-04-01', From: options.from, To: options.to, Body: options.body, MessageSid: sid, SmsSid: sid, SmsMessageSid: sid, SmsStatus: 'received', NumMedia: '0', NumSegments: '1' };
+  const params = {
+    AccountSid: options.accountSid,
+    ApiVersion: '2010-04-01',
+    From: options.from,
+    To: options.to,
+    Body: options.body,
+    MessageSid: sid,
+    SmsSid: sid,
+    SmsMessageSid: sid,
+    SmsStatus: 'received',
+    NumMedia: '0',
+    NumSegments: '1',
+  };
   const status = await postTwilioWebhook(options.url, options.authToken, params);
   if (status >= 300) throw new Error(`the app answered ${status} to the inbound SMS webhook`);
   return sid;
@@ -58,7 +86,16 @@ export async function sandboxTwilio(app: FastifyInstance, { store, accountSid, a
     if (!body.Body) return twilioError(reply, 400, 21602, 'Message body is required.');
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const now = new Date();
-    const sms: SandboxSms = { id: sid, accountSid, from: body.From, to: body.To, body: body.Body, status: 'queued', statusCallback: body.StatusCallback, at: now.toISOString() };
+    const sms: SandboxSms = {
+      id: sid,
+      accountSid,
+      from: body.From,
+      to: body.To,
+      body: body.Body,
+      status: 'queued',
+      statusCallback: body.StatusCallback,
+      at: now.toISOString(),
+    };
     store.addSms(sms);
     void deliverSms(sms, accountSid, authToken, statusDelayMs, () => store.notify(sms.to));
     return reply.code(201).send({

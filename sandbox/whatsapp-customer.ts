@@ -48,7 +48,11 @@ export function parseCustomerInput(body: unknown): CustomerInput | FieldError[] 
   if (typeof file.contentBase64 !== 'string' || !file.contentBase64 || !BASE64.test(file.contentBase64)) bad(`/${kind}/contentBase64`, 'must be base64');
   if (file.caption !== undefined && typeof file.caption !== 'string') bad(`/${kind}/caption`, 'must be a string');
   if (errors.length) return errors;
-  const common = { mimeType: file.mimeType as string, bytes: Buffer.from(file.contentBase64 as string, 'base64'), ...(file.caption ? { caption: file.caption as string } : {}) };
+  const common = {
+    mimeType: file.mimeType as string,
+    bytes: Buffer.from(file.contentBase64 as string, 'base64'),
+    ...(file.caption ? { caption: file.caption as string } : {}),
+  };
   return kind === 'document' ? { kind, filename: file.filename as string, ...common } : { kind, ...common };
 }
 
@@ -56,10 +60,15 @@ export function parseCustomerInput(body: unknown): CustomerInput | FieldError[] 
 export function tappedButton(chat: HandsetMessage[], buttonId: string, contextId?: string): { message: HandsetMessage; button: HandsetButton } {
   const fromBusiness = chat.filter((m) => m.from === 'business');
   const message = contextId ? fromBusiness.find((m) => m.id === contextId) : fromBusiness.findLast((m) => m.buttons?.some((b) => b.id === buttonId));
-  if (!message) throw new HandsetError(404, contextId ? `No business message ${contextId} on this handset.` : `No message on this handset has a button with id "${buttonId}".`);
+  if (!message)
+    throw new HandsetError(
+      404,
+      contextId ? `No business message ${contextId} on this handset.` : `No message on this handset has a button with id "${buttonId}".`,
+    );
   const button = message.buttons?.find((b) => b.id === buttonId);
   if (!button) throw new HandsetError(400, `Message ${message.id} has no button with id "${buttonId}".`);
-  if (message.status === 'failed' || message.status === 'accepted') throw new HandsetError(400, `Message ${message.id} has not reached the handset (${message.status}).`);
+  if (message.status === 'failed' || message.status === 'accepted')
+    throw new HandsetError(400, `Message ${message.id} has not reached the handset (${message.status}).`);
   if (button.kind === 'copy_code') throw new HandsetError(400, 'A copy-code button copies the code to the clipboard; it sends nothing.');
   return { message, button };
 }
@@ -70,6 +79,9 @@ export function buttonReply(button: HandsetButton): { webhook: Record<string, un
   const reply = { id: button.id, title: button.title, ...(button.description ? { description: button.description } : {}) };
   return {
     type: 'interactive',
-    webhook: { type: 'interactive', interactive: button.kind === 'list_row' ? { type: 'list_reply', list_reply: reply } : { type: 'button_reply', button_reply: reply } },
+    webhook: {
+      type: 'interactive',
+      interactive: button.kind === 'list_row' ? { type: 'list_reply', list_reply: reply } : { type: 'button_reply', button_reply: reply },
+    },
   };
 }

@@ -7,7 +7,13 @@ import { randomBytes, randomInt } from 'node:crypto';
  */
 export function newWamid(waId: string): string {
   const key = randomBytes(9).toString('hex').toUpperCase();
-  const bytes = Buffer.concat([Buffer.from([0x1c, 0x18, waId.length]), Buffer.from(waId), Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]), Buffer.from(key), Buffer.from([0x00])]);
+  const bytes = Buffer.concat([
+    Buffer.from([0x1c, 0x18, waId.length]),
+    Buffer.from(waId),
+    Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]),
+    Buffer.from(key),
+    Buffer.from([0x00]),
+  ]);
   return `wamid.${bytes.toString('base64')}`;
 }
 

@@ -6,9 +6,7 @@ import { createHmac } from 'node:crypto';
 
 /** JSON.stringify, then escape what Meta escapes. JSON strings are UTF-16, so one code unit at a time yields the surrogate pairs. */
 export function metaJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff/]/g, (char) =>
-    char === '/' ? '\\/' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value).replace(/[\u007f-\uffff/]/g, (char) => (char === '/' ? '\\/' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** The X-Hub-Signature-256 header value for a raw body. */

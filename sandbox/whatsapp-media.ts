@@ -47,12 +47,17 @@ export class MediaLibrary {
   upload(phoneNumberId: string, parts: FormPart[]): string {
     const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.data.toString('utf8');
     const product = field('messaging_product');
-    if (product !== 'whatsapp') throw new GraphError(100, product === undefined ? 'The parameter messaging_product is required.' : 'Param messaging_product must be one of {WHATSAPP}.');
+    if (product !== 'whatsapp')
+      throw new GraphError(100, product === undefined ? 'The parameter messaging_product is required.' : 'Param messaging_product must be one of {WHATSAPP}.');
     const file = parts.find((p) => p.name === 'file' && p.filename !== undefined);
     if (!file) throw new GraphError(100, 'The parameter file is required.');
     const type = (field('type') ?? file.contentType ?? '').split(';')[0].trim().toLowerCase();
     const limit = MAX_BYTES[type];
-    if (!limit) throw new GraphError(100, `Param file must be a file with one of the following types: ${Object.keys(MAX_BYTES).join(', ')}. Received file of type '${type}'.`);
+    if (!limit)
+      throw new GraphError(
+        100,
+        `Param file must be a file with one of the following types: ${Object.keys(MAX_BYTES).join(', ')}. Received file of type '${type}'.`,
+      );
     if (file.data.length === 0) throw new GraphError(100, 'Param file must not be empty.');
     if (file.data.length > limit) throw new GraphError(100, `Param file must be at most ${limit} bytes for ${type}, got ${file.data.length}.`);
     return this.save(phoneNumberId, file.data, type, file.filename || undefined).id;
@@ -94,9 +99,16 @@ export class MediaLibrary {
 
   private describe(ref: MediaRef, meta: MediaMeta | undefined): HandsetMedia | GraphError {
     if (!meta) return new GraphError(131053, ref.id ? `Media ${ref.id} does not exist or has expired.` : `Could not download the media from ${ref.link}.`);
-    if (ref.kind === 'image' && !IMAGE_TYPES.includes(meta.mimeType)) return new GraphError(131053, `Images must be image/jpeg or image/png, got ${meta.mimeType}.`);
+    if (ref.kind === 'image' && !IMAGE_TYPES.includes(meta.mimeType))
+      return new GraphError(131053, `Images must be image/jpeg or image/png, got ${meta.mimeType}.`);
     const filename = ref.filename ?? meta.filename;
-    return { mediaId: meta.id, mimeType: meta.mimeType, sha256: meta.sha256, ...(filename ? { filename } : {}), ...(ref.caption ? { caption: ref.caption } : {}) };
+    return {
+      mediaId: meta.id,
+      mimeType: meta.mimeType,
+      sha256: meta.sha256,
+      ...(filename ? { filename } : {}),
+      ...(ref.caption ? { caption: ref.caption } : {}),
+    };
   }
 
   /** Meta downloads a link when it sends the message; a dead link fails the message. */

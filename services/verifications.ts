@@ -53,7 +53,13 @@ const GRPC_NOT_FOUND = 5;
 const GRPC_FAILED_PRECONDITION = 9;
 
 function tooManySends(retryAfterSeconds: number, phone: string): HttpProblem {
-  return new HttpProblem(429, 'send-limit', 'Too Many Requests', `At most 5 codes per phone number every 10 minutes: ${maskPhone(phone)} can get another in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  return new HttpProblem(
+    429,
+    'send-limit',
+    'Too Many Requests',
+    `At most 5 codes per phone number every 10 minutes: ${maskPhone(phone)} can get another in ${retryAfterSeconds} s.`,
+    { retryAfterSeconds },
+  );
 }
 
 export class VerificationService {
@@ -143,7 +149,11 @@ export class VerificationService {
     const attemptHash = hashCode(this.deps.keys.otpHash, id, code);
     try {
       // The same Idempotency-Key maps to the same update id: Temporal answers a retry with the first result.
-      return await this.update(row, (handle, updateId) => handle.executeUpdate(checkUpdate, { args: [{ attemptHash }], updateId }), idempotencyKey ? `check:${idempotencyKey}` : undefined);
+      return await this.update(
+        row,
+        (handle, updateId) => handle.executeUpdate(checkUpdate, { args: [{ attemptHash }], updateId }),
+        idempotencyKey ? `check:${idempotencyKey}` : undefined,
+      );
     } catch (error) {
       if (isClosedOrRejected(error)) return this.closedAnswer(tenantId, id);
       throw error;
@@ -158,7 +168,10 @@ export class VerificationService {
   private async closedAnswer(tenantId: string, id: string): Promise<OtpCheckResult> {
     const row = await this.find(tenantId, id);
     if (row.status === 'pending') {
-      const state = await this.deps.temporal.workflow.getHandle(row.workflowId).query(stateQuery).catch(() => undefined);
+      const state = await this.deps.temporal.workflow
+        .getHandle(row.workflowId)
+        .query(stateQuery)
+        .catch(() => undefined);
       if (state) return { valid: false, status: state.status, attemptsRemaining: state.attemptsRemaining };
     }
     return answerFromReadModel(row);
@@ -177,7 +190,9 @@ export class VerificationService {
       const failure = (error as { cause?: unknown }).cause;
       if (error instanceof WorkflowUpdateFailedError && failure instanceof ApplicationFailure && failure.type === RESEND_COOLDOWN_FAILURE) {
         const retryAfterSeconds = Number(failure.details?.[0] ?? 30);
-        throw new HttpProblem(429, 'resend-cooldown', 'Too Many Requests', `Wait ${retryAfterSeconds} s before asking for the code again.`, { retryAfterSeconds });
+        throw new HttpProblem(429, 'resend-cooldown', 'Too Many Requests', `Wait ${retryAfterSeconds} s before asking for the code again.`, {
+          retryAfterSeconds,
+        });
       }
       if (isClosedOrRejected(error)) throw wrongState(await this.find(tenantId, id));
       throw error;

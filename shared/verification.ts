@@ -49,7 +49,8 @@ export const RESEND_COOLDOWN_FAILURE = 'ResendCooldown';
 export const resendUpdate = defineUpdate<VerificationState, [ResendArgs]>('resend');
 export const cancelUpdate = defineUpdate<VerificationState, []>('cancel');
 
-export type VerificationEventType = 'verification.approved' | 'verification.expired' | 'verification.max_attempts_reached' | 'verification.canceled' | 'verification.failed';
+export type VerificationEventType =
+  'verification.approved' | 'verification.expired' | 'verification.max_attempts_reached' | 'verification.canceled' | 'verification.failed';
 export const stateQuery = defineQuery<VerificationState>('state');
 
 export function verificationWorkflowId(verificationId: string): string {

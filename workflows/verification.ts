@@ -2,7 +2,16 @@
 // (each accepted one is an Accepted/Completed pair in history; a check carries only a keyed hash);
 // every state change is projected to the database before the caller gets its answer, so GET agrees
 // with what a call returned. On a terminal status the business is called back (signed, retried).
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { messageStatusSignal } from '../shared/messaging';
 import { OTP_CHANNELS } from '../shared/otp';
@@ -101,7 +110,8 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
         if (channel !== undefined && !OTP_CHANNELS.includes(channel)) throw new Error(`unknown channel ${String(channel)}`);
         if (!otp.pending) notPending(otp.status);
         const wait = otp.resendCooldownSeconds();
-        if (wait > 0) throw ApplicationFailure.create({ type: RESEND_COOLDOWN_FAILURE, message: `resend allowed in ${wait} s`, details: [wait], nonRetryable: true });
+        if (wait > 0)
+          throw ApplicationFailure.create({ type: RESEND_COOLDOWN_FAILURE, message: `resend allowed in ${wait} s`, details: [wait], nonRetryable: true });
       },
     },
   );

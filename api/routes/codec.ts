@@ -29,7 +29,12 @@ function authorised(request: FastifyRequest, token?: string): boolean {
 const body = {
   type: 'object',
   required: ['payloads'],
-  properties: { payloads: { type: 'array', items: { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string' } }, data: { type: 'string' } } } } },
+  properties: {
+    payloads: {
+      type: 'array',
+      items: { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string' } }, data: { type: 'string' } } },
+    },
+  },
 } as const;
 
 export async function codecRoutes(app: FastifyInstance, { codec, token, uiOrigins }: CodecRouteOptions) {
@@ -41,14 +46,24 @@ export async function codecRoutes(app: FastifyInstance, { codec, token, uiOrigin
   });
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
-    if (!authorised(request, token)) throw new HttpProblem(401, 'unauthorized', 'Unauthorized', token ? 'Send CODEC_TOKEN as a bearer token.' : 'Without CODEC_TOKEN the codec server only answers loopback callers.');
+    if (!authorised(request, token))
+      throw new HttpProblem(
+        401,
+        'unauthorized',
+        'Unauthorized',
+        token ? 'Send CODEC_TOKEN as a bearer token.' : 'Without CODEC_TOKEN the codec server only answers loopback callers.',
+      );
   });
   const schema = { tags: ['operations'], body };
   for (const direction of ['encode', 'decode'] as const) {
-    app.post<{ Body: { payloads: JsonPayload[] } }>(`/${direction}`, { schema: { ...schema, summary: `Temporal codec server: ${direction} payloads` } }, async (request) => {
-      const payloads = request.body.payloads.map(payloadFromJson);
-      const result = direction === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-      return { payloads: result.map(payloadToJson) };
-    });
+    app.post<{ Body: { payloads: JsonPayload[] } }>(
+      `/${direction}`,
+      { schema: { ...schema, summary: `Temporal codec server: ${direction} payloads` } },
+      async (request) => {
+        const payloads = request.body.payloads.map(payloadFromJson);
+        const result = direction === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+        return { payloads: result.map(payloadToJson) };
+      },
+    );
   }
 }

@@ -10,8 +10,16 @@ import { problemRef } from '../schemas/common';
 
 const SettingsBody = Type.Object(
   {
-    brand: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()], { description: 'Name in OTP messages when a request gives none; null clears it' })),
-    otpTemplate: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z0-9_]{1,512}$' }), Type.Null()], { description: 'WhatsApp authentication template approved in your WABA (default otp_code)' })),
+    brand: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()], {
+        description: 'Name in OTP messages when a request gives none; null clears it',
+      }),
+    ),
+    otpTemplate: Type.Optional(
+      Type.Union([Type.String({ pattern: '^[a-z0-9_]{1,512}$' }), Type.Null()], {
+        description: 'WhatsApp authentication template approved in your WABA (default otp_code)',
+      }),
+    ),
     defaultLocale: Type.Optional(Type.Union([Type.Enum([...LOCALES]), Type.Null()])),
   },
   { additionalProperties: false },
@@ -29,14 +37,29 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ prisma: PrismaClient; k
   const schema = { tags: ['settings'], security: [{ bearerAuth: [] }] };
   const view = async (tenantId: string) => {
     const settings = await tenantSettings(prisma, tenantId);
-    return { tenant: tenantId, brand: settings.brand ?? null, otpTemplate: settings.otpTemplate ?? 'otp_code', defaultLocale: settings.defaultLocale ?? 'es', callbackSecret: await callbackSecret(prisma, keys, tenantId) };
+    return {
+      tenant: tenantId,
+      brand: settings.brand ?? null,
+      otpTemplate: settings.otpTemplate ?? 'otp_code',
+      defaultLocale: settings.defaultLocale ?? 'es',
+      callbackSecret: await callbackSecret(prisma, keys, tenantId),
+    };
   };
 
-  app.get('/settings', { schema: { ...schema, summary: 'Your settings', response: { 200: SettingsResponse, 401: problemRef } } }, async (request) => view(request.tenant.id));
+  app.get('/settings', { schema: { ...schema, summary: 'Your settings', response: { 200: SettingsResponse, 401: problemRef } } }, async (request) =>
+    view(request.tenant.id),
+  );
 
   app.patch(
     '/settings',
-    { schema: { ...schema, summary: 'Change your settings (null clears a field)', body: SettingsBody, response: { 200: SettingsResponse, 400: problemRef, 401: problemRef } } },
+    {
+      schema: {
+        ...schema,
+        summary: 'Change your settings (null clears a field)',
+        body: SettingsBody,
+        response: { 200: SettingsResponse, 400: problemRef, 401: problemRef },
+      },
+    },
     async (request) => {
       const current = await tenantSettings(prisma, request.tenant.id);
       const next: Record<string, unknown> = { ...current };

@@ -13,7 +13,14 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
     '/verifications',
     {
       config: { idempotent: true },
-      schema: { tags, security, summary: 'Start a verification: send a code', body: CreateVerificationBody, headers: IdempotencyHeaders, response: { 201: VerificationResponse, ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Start a verification: send a code',
+        body: CreateVerificationBody,
+        headers: IdempotencyHeaders,
+        response: { 201: VerificationResponse, ...errors },
+      },
     },
     async (request, reply) => reply.code(201).send(await service.create(request.tenant.id, request.body)),
   );
@@ -60,7 +67,16 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
 
   app.post(
     '/verifications/:id/cancel',
-    { schema: { tags, security, summary: 'Cancel a pending verification', description: '409 when it is no longer pending.', params: VerificationParams, response: { 200: VerificationResponse, ...errors } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Cancel a pending verification',
+        description: '409 when it is no longer pending.',
+        params: VerificationParams,
+        response: { 200: VerificationResponse, ...errors },
+      },
+    },
     async (request) => service.cancel(request.tenant.id, request.params.id),
   );
 };

@@ -8,15 +8,26 @@ export const CreateVerificationBody = Type.Object(
   {
     to: Type.String({ format: 'e164', description: 'Recipient in E.164, e.g. +34600111222', examples: ['+34600111222'] }),
     channel: Type.Enum([...OTP_CHANNELS], { description: 'Delivery channel of the code: a WhatsApp authentication template, or SMS' }),
-    fallback: Type.Optional(Type.Enum(['sms', 'none'], { description: 'WhatsApp only: send by SMS when WhatsApp fails or does not deliver in time (default sms)' })),
-    fallbackAfterSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 600, default: 30, description: 'WhatsApp only: how long to wait for `delivered` before falling back' })),
+    fallback: Type.Optional(
+      Type.Enum(['sms', 'none'], { description: 'WhatsApp only: send by SMS when WhatsApp fails or does not deliver in time (default sms)' }),
+    ),
+    fallbackAfterSeconds: Type.Optional(
+      Type.Integer({ minimum: 10, maximum: 600, default: 30, description: 'WhatsApp only: how long to wait for `delivered` before falling back' }),
+    ),
     purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Free label, e.g. login, payment' })),
     locale: Type.Optional(Type.Enum([...LOCALES], { description: 'Message language; default: the tenant setting, else es' })),
     brand: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name shown in the message' })),
     codeLength: Type.Optional(Type.Integer({ minimum: 4, maximum: 10, default: 6 })),
     ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 3600, default: 600 })),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 5 })),
-    callbackUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'Signed POST on approved, expired, max_attempts_reached, canceled and failed (PRODUCT.md §3.4)' })),
+    callbackUrl: Type.Optional(
+      Type.String({
+        format: 'uri',
+        pattern: '^https?://',
+        maxLength: 2048,
+        description: 'Signed POST on approved, expired, max_attempts_reached, canceled and failed (PRODUCT.md §3.4)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -42,7 +53,14 @@ export const VerificationResponse = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     fallback: Type.Enum(['sms', 'none']),
-    sends: Type.Array(Type.Object({ channel: Type.String(), at: Type.String({ format: 'date-time' }), status: Type.String(), error: Type.Optional(Type.Union([Type.String(), Type.Number()])) })),
+    sends: Type.Array(
+      Type.Object({
+        channel: Type.String(),
+        at: Type.String({ format: 'date-time' }),
+        status: Type.String(),
+        error: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+      }),
+    ),
   },
   { $id: 'Verification' },
 );

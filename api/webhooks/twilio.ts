@@ -37,7 +37,21 @@ export function twilioEvents(params: Record<string, string>, provider: string, n
   const channel = (params.From ?? '').startsWith('whatsapp:') || (params.To ?? '').startsWith('whatsapp:') ? 'whatsapp' : 'sms';
   const strip = (n: string | undefined) => (n ?? '').replace(/^whatsapp:/, '');
   if (raw === 'received' || raw === 'receiving' || (!raw && params.Body !== undefined)) {
-    return [{ kind: 'message', channel, provider, eventKey: `twilio:message:${sid}`, messageId: sid, from: strip(params.From), to: strip(params.To), type: 'text', text: params.Body ?? '', at: now.toISOString(), ...(params.ButtonPayload ? { type: 'button', buttonPayload: params.ButtonPayload, buttonTitle: params.ButtonText } : {}) }];
+    return [
+      {
+        kind: 'message',
+        channel,
+        provider,
+        eventKey: `twilio:message:${sid}`,
+        messageId: sid,
+        from: strip(params.From),
+        to: strip(params.To),
+        type: 'text',
+        text: params.Body ?? '',
+        at: now.toISOString(),
+        ...(params.ButtonPayload ? { type: 'button', buttonPayload: params.ButtonPayload, buttonTitle: params.ButtonText } : {}),
+      },
+    ];
   }
   const status = STATUS[raw];
   if (!status) return [];

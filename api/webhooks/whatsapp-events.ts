@@ -34,7 +34,10 @@ interface MetaMessage {
 
 export interface MetaWebhook {
   object?: string;
-  entry?: Array<{ id?: string; changes?: Array<{ field?: string; value?: { metadata?: { phone_number_id?: string }; statuses?: MetaStatus[]; messages?: MetaMessage[] } }> }>;
+  entry?: Array<{
+    id?: string;
+    changes?: Array<{ field?: string; value?: { metadata?: { phone_number_id?: string }; statuses?: MetaStatus[]; messages?: MetaMessage[] } }>;
+  }>;
 }
 
 const DELIVERY: Record<string, DeliveryStatus> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
@@ -85,7 +88,13 @@ function message(m: MetaMessage, businessNumber: string, provider: string): Inbo
       return { ...base, type: 'interactive', buttonPayload: reply?.id, buttonTitle: reply?.title };
     }
     case 'document':
-      return m.document ? { ...base, type: 'document', document: { mediaId: m.document.id, filename: m.document.filename, mimeType: m.document.mime_type, sha256: m.document.sha256 } } : base;
+      return m.document
+        ? {
+            ...base,
+            type: 'document',
+            document: { mediaId: m.document.id, filename: m.document.filename, mimeType: m.document.mime_type, sha256: m.document.sha256 },
+          }
+        : base;
     case 'image':
       return m.image ? { ...base, type: 'image', image: { mediaId: m.image.id, mimeType: m.image.mime_type, sha256: m.image.sha256 } } : base;
     default:

@@ -41,13 +41,17 @@ export async function whatsappWebhookRoutes(app: FastifyInstance, { ingestion, a
 
   const schema = { tags: ['webhooks'] };
 
-  app.get<{ Querystring: Record<string, string> }>('/whatsapp', { schema: { ...schema, summary: 'Meta webhook verification handshake' } }, async (request, reply) => {
-    const q = request.query;
-    if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === verifyToken && q['hub.challenge'] !== undefined) {
-      return reply.type('text/plain').send(q['hub.challenge']);
-    }
-    throw new HttpProblem(403, 'forbidden', 'Forbidden', 'Wrong hub.mode or hub.verify_token.');
-  });
+  app.get<{ Querystring: Record<string, string> }>(
+    '/whatsapp',
+    { schema: { ...schema, summary: 'Meta webhook verification handshake' } },
+    async (request, reply) => {
+      const q = request.query;
+      if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === verifyToken && q['hub.challenge'] !== undefined) {
+        return reply.type('text/plain').send(q['hub.challenge']);
+      }
+      throw new HttpProblem(403, 'forbidden', 'Forbidden', 'Wrong hub.mode or hub.verify_token.');
+    },
+  );
 
   app.post('/whatsapp', { schema: { ...schema, summary: 'WhatsApp Cloud API / 360dialog events (signed)' } }, async (request, reply) => {
     if (!request.rawBody || !validMetaSignature(appSecret, request.rawBody, request.headers['x-hub-signature-256'] as string | undefined)) {

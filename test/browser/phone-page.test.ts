@@ -17,7 +17,16 @@ import { SandboxStore } from '../../sandbox/store';
 const PHONE = '+34600123456';
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 const { phoneNumberId: PNID, accessToken: TOKEN, appSecret: SECRET } = SANDBOX_WHATSAPP;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 interface Webhook {
   raw: string;
@@ -56,7 +65,12 @@ describe('phone simulator page (headless Chromium)', function () {
     });
     base = await sandbox.listen({ port: 0, host: '127.0.0.1' });
     userDataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, viewport: { width: 480, height: 860 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport: { width: 480, height: 860 },
+    });
     page = await context.newPage();
   });
 
@@ -83,10 +97,37 @@ describe('phone simulator page (headless Chromium)', function () {
 
   it('shows the chat, sends taps and typed codes as signed webhooks, and updates ticks live', async () => {
     // The customer wrote first, so the business may send interactive messages.
-    const hello = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Hola' }) });
+    const hello = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Hola' }),
+    });
     assert.equal(hello.status, 202);
-    const question = await graphSend({ type: 'interactive', interactive: { type: 'button', body: { text: 'Do you accept the conditions of contract C-2026-0042?' }, footer: { text: 'Acme Bank' }, action: { buttons: [{ type: 'reply', reply: { id: 'prc_1:accept', title: 'I accept' } }, { type: 'reply', reply: { id: 'prc_1:reject', title: 'I reject' } }] } } });
-    const code = await graphSend({ type: 'template', template: { name: 'otp_code', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: '482913' }] }, { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] }] } });
+    const question = await graphSend({
+      type: 'interactive',
+      interactive: {
+        type: 'button',
+        body: { text: 'Do you accept the conditions of contract C-2026-0042?' },
+        footer: { text: 'Acme Bank' },
+        action: {
+          buttons: [
+            { type: 'reply', reply: { id: 'prc_1:accept', title: 'I accept' } },
+            { type: 'reply', reply: { id: 'prc_1:reject', title: 'I reject' } },
+          ],
+        },
+      },
+    });
+    const code = await graphSend({
+      type: 'template',
+      template: {
+        name: 'otp_code',
+        language: { code: 'en' },
+        components: [
+          { type: 'body', parameters: [{ type: 'text', text: '482913' }] },
+          { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] },
+        ],
+      },
+    });
 
     await page.goto(`${base}/sandbox/phones/${encodeURIComponent(PHONE)}`);
     await bubble(question).waitFor();
@@ -120,7 +161,9 @@ describe('phone simulator page (headless Chromium)', function () {
     form.set('messaging_product', 'whatsapp');
     form.set('type', 'application/pdf');
     form.set('file', new Blob([new Uint8Array(PDF)], { type: 'application/pdf' }), 'contract.pdf');
-    const upload = (await (await fetch(`${base}/sandbox/graph/v23.0/${PNID}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).json()) as { id: string };
+    const upload = (await (
+      await fetch(`${base}/sandbox/graph/v23.0/${PNID}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })
+    ).json()) as { id: string };
     const contract = await graphSend({ type: 'document', document: { id: upload.id, filename: 'C-2026-0042.pdf', caption: 'Your contract' } });
     const link = bubble(contract).locator('a[data-document="C-2026-0042.pdf"]');
     await link.waitFor();

@@ -33,7 +33,11 @@ async function npmStart(env: Record<string, string>): Promise<Started> {
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));
   const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-  await eventually(async () => (out.includes('Testigo is ready') ? true : child.exitCode !== null ? Promise.reject(new Error(out)) : undefined), 'npm start to be ready', 120_000);
+  await eventually(
+    async () => (out.includes('Testigo is ready') ? true : child.exitCode !== null ? Promise.reject(new Error(out)) : undefined),
+    'npm start to be ready',
+    120_000,
+  );
   return { child, output: () => out, exited };
 }
 
@@ -86,7 +90,8 @@ describe('npm start', function () {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     const attributes = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
     await connection.close();
-    for (const name of ['TestigoTenant', 'TestigoStatus', 'TestigoPhone', 'TestigoChannel']) assert.ok(name in attributes.customAttributes, `${name} is registered`);
+    for (const name of ['TestigoTenant', 'TestigoStatus', 'TestigoPhone', 'TestigoChannel'])
+      assert.ok(name in attributes.customAttributes, `${name} is registered`);
 
     // a verification, approved
     const api = (route: string, body?: unknown) =>
@@ -117,10 +122,17 @@ describe('npm start', function () {
       // The same workflow, in the persisted dev server: it finishes (its last activities were cut by Ctrl-C).
       const connection2 = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
       try {
-        await eventually(async () => {
-          const described = await connection2.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: `verification-${created.body.id}` } });
-          return described.workflowExecutionInfo?.status === 2 /* COMPLETED */ ? true : undefined;
-        }, 'the workflow to complete after the restart', 60_000);
+        await eventually(
+          async () => {
+            const described = await connection2.workflowService.describeWorkflowExecution({
+              namespace: 'default',
+              execution: { workflowId: `verification-${created.body.id}` },
+            });
+            return described.workflowExecutionInfo?.status === 2 /* COMPLETED */ ? true : undefined;
+          },
+          'the workflow to complete after the restart',
+          60_000,
+        );
       } finally {
         await connection2.close();
       }

@@ -22,7 +22,14 @@ describe('an independent WhatsApp client library against the sandbox', function 
     await t?.stop();
   });
 
-  const handset = async () => (await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { apiKey: null })).body as Array<{ id: string; type: string; text?: string; buttons?: Array<{ id: string; title: string }>; document?: { filename: string; sha256: string } }>;
+  const handset = async () =>
+    (await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { apiKey: null })).body as Array<{
+      id: string;
+      type: string;
+      text?: string;
+      buttons?: Array<{ id: string; title: string }>;
+      document?: { filename: string; sha256: string };
+    }>;
 
   it('sends a text (the customer wrote first, so the 24-hour window is open)', async () => {
     const opened = await t.request('POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { body: { text: 'Hola' }, apiKey: null });
@@ -53,11 +60,20 @@ describe('an independent WhatsApp client library against the sandbox', function 
 
   it('uploads a document and sends it by media id', async () => {
     const pdf = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    const uploaded = await client.media.upload({ phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId, type: 'application/pdf', file: new Blob([pdf], { type: 'application/pdf' }), fileName: 'contract.pdf' });
+    const uploaded = await client.media.upload({
+      phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId,
+      type: 'application/pdf',
+      file: new Blob([pdf], { type: 'application/pdf' }),
+      fileName: 'contract.pdf',
+    });
     assert.ok(uploaded.id);
     const meta = await client.media.get({ mediaId: uploaded.id });
     assert.equal(meta.mimeType ?? (meta as unknown as { mime_type: string }).mime_type, 'application/pdf');
-    const sent = await client.messages.sendDocument({ phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId, to: phone.slice(1), document: { id: uploaded.id, filename: 'contract.pdf' } });
+    const sent = await client.messages.sendDocument({
+      phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId,
+      to: phone.slice(1),
+      document: { id: uploaded.id, filename: 'contract.pdf' },
+    });
     const shown = await eventually(async () => (await handset()).find((m) => m.id === sent.messages[0].id), 'the document on the handset');
     const { createHash } = await import('node:crypto');
     assert.equal(shown.document?.filename, 'contract.pdf');

@@ -15,7 +15,8 @@ describe('sendWhatsApp activity', function () {
   let activities: ReturnType<typeof createActivities>;
   const info = (activityId: string) => ({ activityId, workflowExecution: { workflowId: 'process-prc_test', runId: 'run-1' } });
   const quiet = { logger: new DefaultLogger('ERROR', () => undefined) };
-  const send = (activityInfo: ReturnType<typeof info> & { attempt?: number }, input: SendWhatsAppInput) => new MockActivityEnvironment(activityInfo, quiet).run(activities.sendWhatsApp, input) as ReturnType<typeof activities.sendWhatsApp>;
+  const send = (activityInfo: ReturnType<typeof info> & { attempt?: number }, input: SendWhatsAppInput) =>
+    new MockActivityEnvironment(activityInfo, quiet).run(activities.sendWhatsApp, input) as ReturnType<typeof activities.sendWhatsApp>;
 
   before(async function () {
     this.timeout(120_000);
@@ -28,7 +29,8 @@ describe('sendWhatsApp activity', function () {
     await t?.stop();
   });
 
-  const handset = async (phone: string) => (await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { apiKey: null })).body as Array<{ id: string; from: string }>;
+  const handset = async (phone: string) =>
+    (await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { apiKey: null })).body as Array<{ id: string; from: string }>;
 
   it('refuses a free-form message outside the 24-hour window, and sends nothing', async () => {
     const phone = '+34600555001';
@@ -41,7 +43,10 @@ describe('sendWhatsApp activity', function () {
 
   it('sends a template outside the window', async () => {
     const phone = '+34600555002';
-    const sent = await send(info('2'), { to: phone, message: { kind: 'template', name: 'process_reminder', language: 'es', components: [{ type: 'body', parameters: [{ type: 'text', text: 'C-1' }] }] } });
+    const sent = await send(info('2'), {
+      to: phone,
+      message: { kind: 'template', name: 'process_reminder', language: 'es', components: [{ type: 'body', parameters: [{ type: 'text', text: 'C-1' }] }] },
+    });
     assert.match(sent.messageId, /^wamid\./);
   });
 
@@ -51,7 +56,10 @@ describe('sendWhatsApp activity', function () {
     // the customer's message reaches the app as a signed webhook, which opens the window
     await eventually(async () => (await t.stack.db.prisma.conversationWindow.findFirst({ where: { customer: phone } })) ?? undefined, 'the window');
     const first = await send(info('3'), { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } });
-    const retry = await send({ ...info('3'), attempt: 2 }, { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } });
+    const retry = await send(
+      { ...info('3'), attempt: 2 },
+      { to: phone, message: { kind: 'buttons', body: '¿Aceptas?', buttons: [{ id: 'prc_test:accept', title: 'Acepto' }] } },
+    );
     assert.equal(retry.messageId, first.messageId);
     assert.equal(retry.replayed, true);
     await new Promise((r) => setTimeout(r, 200));

@@ -28,7 +28,13 @@ describe('operations endpoints', function () {
     const response = await t.request('GET', '/readyz', { apiKey: null });
     assert.equal(response.status, 200);
     assert.equal(response.body.status, 'ready');
-    assert.deepEqual(response.body.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok]), [['database', true], ['temporal', true]]);
+    assert.deepEqual(
+      response.body.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok]),
+      [
+        ['database', true],
+        ['temporal', true],
+      ],
+    );
   });
 
   it('/openapi.json describes every public route with its schemas and bearer security', async () => {

@@ -67,10 +67,16 @@ for (const kind of databases()) {
       assert.equal(message.from, 'business');
       const code = codeIn(message.text ?? '');
       assert.ok(code, `a code in "${message.text}"`);
-      assert.ok(message.buttons?.some((b) => /copy code/i.test(b.title)), 'a copy-code button');
+      assert.ok(
+        message.buttons?.some((b) => /copy code/i.test(b.title)),
+        'a copy-code button',
+      );
 
       const read = await verification(t, created.body.id, (v) => v.sends[0]?.status === 'read', 'the read status');
-      assert.deepEqual(read.sends.map((s: { channel: string }) => s.channel), ['whatsapp']);
+      assert.deepEqual(
+        read.sends.map((s: { channel: string }) => s.channel),
+        ['whatsapp'],
+      );
       assert.equal((await sms(t, phone)).length, 0, 'no SMS when WhatsApp delivered');
 
       const outbound = await t.stack.db.prisma.outboundMessage.findFirst({ where: { workflowId: `verification-${created.body.id}` } });
@@ -86,7 +92,13 @@ for (const kind of databases()) {
       await setFaults(t, { notOnWhatsApp: [phone] });
       const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'whatsapp' } });
       const settled = await verification(t, created.body.id, (v) => v.sends.length === 2, 'the SMS fallback');
-      assert.deepEqual(settled.sends.map((s: { channel: string; status: string }) => [s.channel, s.status === 'failed']), [['whatsapp', true], ['sms', false]]);
+      assert.deepEqual(
+        settled.sends.map((s: { channel: string; status: string }) => [s.channel, s.status === 'failed']),
+        [
+          ['whatsapp', true],
+          ['sms', false],
+        ],
+      );
       assert.equal(String(settled.sends[0].error), '131026');
       const smsCode = codeIn((await eventually(async () => (await sms(t, phone))[0], 'the SMS'))!);
       assert.ok(smsCode);
@@ -102,7 +114,10 @@ for (const kind of databases()) {
       const created = await Promise.all(phones.map((to) => t.request('POST', '/v1/verifications', { body: { to, channel: 'whatsapp' } })));
       for (const { body } of created) {
         const settled = await verification(t, body.id, (v) => v.sends[1]?.status === 'delivered', `the fallback SMS of ${body.id} delivered`);
-        assert.deepEqual(settled.sends.map((s: { channel: string }) => s.channel), ['whatsapp', 'sms']);
+        assert.deepEqual(
+          settled.sends.map((s: { channel: string }) => s.channel),
+          ['whatsapp', 'sms'],
+        );
       }
     });
 
@@ -111,7 +126,10 @@ for (const kind of databases()) {
       await setFaults(t, { failNext: { count: 1, code: 131009, details: 'Parameter value is not valid' } });
       const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'whatsapp' } });
       const settled = await verification(t, created.body.id, (v) => v.sends.length === 2, 'the SMS fallback');
-      assert.deepEqual(settled.sends.map((s: { channel: string }) => s.channel), ['whatsapp', 'sms']);
+      assert.deepEqual(
+        settled.sends.map((s: { channel: string }) => s.channel),
+        ['whatsapp', 'sms'],
+      );
       assert.equal(settled.sends[0].status, 'failed');
     });
 
@@ -121,7 +139,10 @@ for (const kind of databases()) {
       const phone = uniquePhone();
       const created = await service.create(t.tenantId, { to: phone, channel: 'whatsapp', fallbackAfterSeconds: 1 });
       const settled = await verification(t, created.id, (v) => v.sends.length === 2, 'the SMS fallback');
-      assert.deepEqual(settled.sends.map((s: { channel: string }) => s.channel), ['whatsapp', 'sms']);
+      assert.deepEqual(
+        settled.sends.map((s: { channel: string }) => s.channel),
+        ['whatsapp', 'sms'],
+      );
       assert.equal(settled.status, 'pending');
     });
 

@@ -33,7 +33,12 @@ interface Response {
   body: any;
 }
 
-async function call(base: string, method: string, path: string, options: { body?: unknown; form?: FormData; headers?: Record<string, string>; token?: string | null } = {}): Promise<Response> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; form?: FormData; headers?: Record<string, string>; token?: string | null } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   const token = options.token === undefined ? TOKEN : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -76,8 +81,19 @@ const optIn = (to: string, payloads?: [string, string]) => ({
     name: 'opt_in_request',
     language: { code: 'en' },
     components: [
-      { type: 'body', parameters: [{ type: 'text', text: 'Acme Bank' }, { type: 'text', text: 'C-2026-0042' }] },
-      ...(payloads ?? []).map((payload, index) => ({ type: 'button', sub_type: 'quick_reply', index: String(index), parameters: [{ type: 'payload', payload }] })),
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', text: 'Acme Bank' },
+          { type: 'text', text: 'C-2026-0042' },
+        ],
+      },
+      ...(payloads ?? []).map((payload, index) => ({
+        type: 'button',
+        sub_type: 'quick_reply',
+        index: String(index),
+        parameters: [{ type: 'payload', payload }],
+      })),
     ],
   },
 });
@@ -135,8 +151,14 @@ async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`,
     deliveries,
     respond: () => 200,
-    statuses: (phone) => values().flatMap((v: any) => v.statuses ?? []).filter((s: any) => s.recipient_id === phone.slice(1)),
-    messages: (phone) => values().flatMap((v: any) => v.messages ?? []).filter((m: any) => m.from === phone.slice(1)),
+    statuses: (phone) =>
+      values()
+        .flatMap((v: any) => v.statuses ?? [])
+        .filter((s: any) => s.recipient_id === phone.slice(1)),
+    messages: (phone) =>
+      values()
+        .flatMap((v: any) => v.messages ?? [])
+        .filter((m: any) => m.from === phone.slice(1)),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   return receiver;
@@ -149,7 +171,13 @@ async function startSandbox(receiver: Receiver, clock: { offsetMs: number }, sto
     prefix: '/sandbox',
     store,
     twilio: { accountSid: 'AC0', authToken: 'x', inboundWebhookUrl: `${receiver.url}/sms`, businessNumber: '+15005550006' },
-    whatsapp: { ...SANDBOX_WHATSAPP, webhookUrl: receiver.url, statusDelayMs: 5, retryDelaysMs: [20, 40, 80, 160], clock: () => new Date(Date.now() + clock.offsetMs) },
+    whatsapp: {
+      ...SANDBOX_WHATSAPP,
+      webhookUrl: receiver.url,
+      statusDelayMs: 5,
+      retryDelaysMs: [20, 40, 80, 160],
+      clock: () => new Date(Date.now() + clock.offsetMs),
+    },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url };
@@ -219,16 +247,44 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       ['an unknown type', { messaging_product: 'whatsapp', to, type: 'fax' }, 100],
       ['a text without body', { messaging_product: 'whatsapp', to, type: 'text', text: {} }, 100],
       ['a text over 4096 characters', text(to, 'x'.repeat(4097)), 100],
-      ['4 reply buttons', buttons(to, [['a', 'A'], ['b', 'B'], ['c', 'C'], ['d', 'D']]), 131009],
+      [
+        '4 reply buttons',
+        buttons(to, [
+          ['a', 'A'],
+          ['b', 'B'],
+          ['c', 'C'],
+          ['d', 'D'],
+        ]),
+        131009,
+      ],
       ['no reply buttons', buttons(to, []), 131009],
       ['a button title over 20 characters', buttons(to, [['a', 'x'.repeat(21)]]), 131009],
       ['a button id over 256 characters', buttons(to, [['x'.repeat(257), 'A']]), 131009],
-      ['two buttons with one title', buttons(to, [['a', 'Same'], ['b', 'Same']]), 131009],
+      [
+        'two buttons with one title',
+        buttons(to, [
+          ['a', 'Same'],
+          ['b', 'Same'],
+        ]),
+        131009,
+      ],
       ['an interactive body over 1024 characters', buttons(to, [['a', 'A']], 'x'.repeat(1025)), 131009],
-      ['an interactive message without body', { messaging_product: 'whatsapp', to, type: 'interactive', interactive: { type: 'button', action: { buttons: [] } } }, 131008],
-      ['a document with both id and link', { messaging_product: 'whatsapp', to, type: 'document', document: { id: '1', link: 'https://x.example/a.pdf' } }, 100],
+      [
+        'an interactive message without body',
+        { messaging_product: 'whatsapp', to, type: 'interactive', interactive: { type: 'button', action: { buttons: [] } } },
+        131008,
+      ],
+      [
+        'a document with both id and link',
+        { messaging_product: 'whatsapp', to, type: 'document', document: { id: '1', link: 'https://x.example/a.pdf' } },
+        100,
+      ],
       ['a document with neither id nor link', { messaging_product: 'whatsapp', to, type: 'document', document: { filename: 'a.pdf' } }, 100],
-      ['a document caption over 1024 characters', { messaging_product: 'whatsapp', to, type: 'document', document: { id: '1', caption: 'x'.repeat(1025) } }, 100],
+      [
+        'a document caption over 1024 characters',
+        { messaging_product: 'whatsapp', to, type: 'document', document: { id: '1', caption: 'x'.repeat(1025) } },
+        100,
+      ],
       ['a read receipt without message_id', { messaging_product: 'whatsapp', status: 'read' }, 100],
       ['a read receipt for a message the number never received', { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.nope' }, 100],
     ];
@@ -250,7 +306,10 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
         ids.add(response.body.messages[0].id);
       }
       assert.equal(ids.size, 4);
-      assert.deepEqual((await handset(base, phone)).map((m) => m.id), [...ids]);
+      assert.deepEqual(
+        (await handset(base, phone)).map((m) => m.id),
+        [...ids],
+      );
     });
   });
 
@@ -259,16 +318,23 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       const response = await call(base, 'GET', `/sandbox/graph/${V}/${WABA}/message_templates`);
       assert.equal(response.status, 200);
       const names = response.body.data.map((t: any) => `${t.name}/${t.language}`);
-      for (const expected of ['otp_code/en', 'otp_code/es', 'opt_in_request/en', 'opt_in_request/es', 'process_reminder/en', 'process_reminder/es']) assert.ok(names.includes(expected), expected);
+      for (const expected of ['otp_code/en', 'otp_code/es', 'opt_in_request/en', 'opt_in_request/es', 'process_reminder/en', 'process_reminder/es'])
+        assert.ok(names.includes(expected), expected);
       const auth = response.body.data.find((t: any) => t.name === 'otp_code' && t.language === 'en');
       assert.equal(auth.category, 'AUTHENTICATION');
       assert.equal(auth.status, 'APPROVED');
       assert.match(auth.id, /^\d{16,}$/);
       assert.equal(auth.components.find((c: any) => c.type === 'BUTTONS').buttons[0].type, 'URL');
       const optInTemplate = response.body.data.find((t: any) => t.name === 'opt_in_request' && t.language === 'en');
-      assert.deepEqual(optInTemplate.components.find((c: any) => c.type === 'BUTTONS').buttons.map((b: any) => b.type), ['QUICK_REPLY', 'QUICK_REPLY']);
+      assert.deepEqual(
+        optInTemplate.components.find((c: any) => c.type === 'BUTTONS').buttons.map((b: any) => b.type),
+        ['QUICK_REPLY', 'QUICK_REPLY'],
+      );
       const filtered = await call(base, 'GET', `/sandbox/graph/${V}/${WABA}/message_templates?name=process_reminder`);
-      assert.deepEqual(filtered.body.data.map((t: any) => t.name), ['process_reminder', 'process_reminder']);
+      assert.deepEqual(
+        filtered.body.data.map((t: any) => t.name),
+        ['process_reminder', 'process_reminder'],
+      );
       assertGraphError(await call(base, 'GET', `/sandbox/graph/${V}/${WABA}/message_templates`, { token: null }), 190, 401);
     });
 
@@ -281,7 +347,12 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       const body = optIn('+34600111222') as any;
       body.template.components[0].parameters.pop();
       assertGraphError(await send(body), 132000);
-      const reminder = { messaging_product: 'whatsapp', to: '+34600111222', type: 'template', template: { name: 'process_reminder', language: { code: 'es' } } };
+      const reminder = {
+        messaging_product: 'whatsapp',
+        to: '+34600111222',
+        type: 'template',
+        template: { name: 'process_reminder', language: { code: 'es' } },
+      };
       const missing = await send(reminder);
       assertGraphError(missing, 132000);
       assert.match(missing.body.error.error_data.details, /body: number of localizable_params \(0\) does not match the expected number of params \(1\)/);
@@ -317,7 +388,13 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
           language: { code: 'es' },
           components: [
             ...(header ? [{ type: 'header', parameters: [header] }] : []),
-            { type: 'body', parameters: [{ type: 'text', text: 'Acme Bank' }, { type: 'text', text: 'C-7' }] },
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'Acme Bank' },
+                { type: 'text', text: 'C-7' },
+              ],
+            },
           ],
         },
       });
@@ -328,7 +405,10 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       const shown = await eventually(async () => (await handset(base, phone)).find((m) => m.document), 'the template’s document');
       assert.equal(shown.document.filename, 'C-7.pdf');
       assert.match(shown.text, /^Acme Bank te ha enviado los documentos de C-7\./);
-      assert.deepEqual(shown.buttons.map((b: any) => b.title), ['Recibidos y revisados', 'No los he recibido']);
+      assert.deepEqual(
+        shown.buttons.map((b: any) => b.title),
+        ['Recibidos y revisados', 'No los he recibido'],
+      );
     });
 
     it('renders templates on the handset: the code with its security line and expiry, quick replies with their payloads', async () => {
@@ -343,7 +423,10 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       assert.deepEqual(en.buttons, [{ id: 'copy_code', title: 'Copy code', copyCode: '482913' }]);
       assert.match(es.text, /^\*771100\* es tu código de verificación\./);
       assert.match(quick.text, /^Acme Bank would like to send you the documents of C-2026-0042 over WhatsApp/);
-      assert.deepEqual(quick.buttons, [{ id: 'prc_1:opt_in_yes', title: 'Yes, I agree' }, { id: 'prc_1:opt_in_no', title: 'No' }]);
+      assert.deepEqual(quick.buttons, [
+        { id: 'prc_1:opt_in_yes', title: 'Yes, I agree' },
+        { id: 'prc_1:opt_in_no', title: 'No' },
+      ]);
     });
   });
 
@@ -362,7 +445,17 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       assert.match(uploaded.body.id, /^\d{15,16}$/);
       const info = await call(base, 'GET', `/sandbox/graph/${V}/${uploaded.body.id}`);
       assert.equal(info.status, 200);
-      assert.deepEqual({ ...info.body, url: undefined }, { messaging_product: 'whatsapp', url: undefined, mime_type: 'application/pdf', sha256: createHash('sha256').update(PDF).digest('hex'), file_size: PDF.length, id: uploaded.body.id });
+      assert.deepEqual(
+        { ...info.body, url: undefined },
+        {
+          messaging_product: 'whatsapp',
+          url: undefined,
+          mime_type: 'application/pdf',
+          sha256: createHash('sha256').update(PDF).digest('hex'),
+          file_size: PDF.length,
+          id: uploaded.body.id,
+        },
+      );
 
       const withToken = await fetch(info.body.url, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(withToken.status, 200);
@@ -388,9 +481,17 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       const phone = newPhone();
       const { body } = await upload();
       await customerSends(base, phone, { text: 'hello' }); // opens the 24-hour window
-      const sent = await send({ messaging_product: 'whatsapp', to: phone, type: 'document', document: { id: body.id, filename: 'C-2026-0042.pdf', caption: 'Your contract' } });
+      const sent = await send({
+        messaging_product: 'whatsapp',
+        to: phone,
+        type: 'document',
+        document: { id: body.id, filename: 'C-2026-0042.pdf', caption: 'Your contract' },
+      });
       assert.equal(sent.status, 200);
-      const document = await eventually(async () => (await handset(base, phone)).find((m) => m.id === sent.body.messages[0].id && m.document)?.document, 'the document on the handset');
+      const document = await eventually(
+        async () => (await handset(base, phone)).find((m) => m.id === sent.body.messages[0].id && m.document)?.document,
+        'the document on the handset',
+      );
       assert.equal(document.filename, 'C-2026-0042.pdf');
       assert.equal(document.sha256, createHash('sha256').update(PDF).digest('hex'));
       const download = await fetch(document.url);
@@ -465,7 +566,10 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
     });
 
     it('sets, shows and resets fault switches, validating them', async () => {
-      const set = await call(base, 'POST', '/sandbox/api/faults', { body: { notOnWhatsApp: ['34600999888'], failNext: { code: 131000 }, duplicateWebhooks: 2 }, token: null });
+      const set = await call(base, 'POST', '/sandbox/api/faults', {
+        body: { notOnWhatsApp: ['34600999888'], failNext: { code: 131000 }, duplicateWebhooks: 2 },
+        token: null,
+      });
       assert.equal(set.status, 200);
       assert.deepEqual(set.body.notOnWhatsApp, ['+34600999888']);
       assert.deepEqual(set.body.failNext, { code: 131000, count: 1 });
@@ -474,7 +578,18 @@ describe('sandbox WhatsApp emulator, mounted in the app (pglite)', function () {
       const bad = await call(base, 'POST', '/sandbox/api/faults', { body: { duplicateWebhooks: 0, colour: 'red' }, token: null });
       assert.equal(bad.status, 400);
       const reset = await call(base, 'DELETE', '/sandbox/api/faults', { token: null });
-      assert.deepEqual(reset.body, { notOnWhatsApp: [], failNext: null, duplicateWebhooks: 1, reorderStatuses: false, batchWebhooks: false, batchWindowMs: 25, autoRead: true, throughputPerSecond: null, pairPerSixSeconds: null, statusDelayMs: null });
+      assert.deepEqual(reset.body, {
+        notOnWhatsApp: [],
+        failNext: null,
+        duplicateWebhooks: 1,
+        reorderStatuses: false,
+        batchWebhooks: false,
+        batchWindowMs: 25,
+        autoRead: true,
+        throughputPerSecond: null,
+        pairPerSixSeconds: null,
+        statusDelayMs: null,
+      });
     });
   });
 });
@@ -514,7 +629,10 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const phone = newPhone();
     const wamid = wamidOf(await send({ ...otp(phone, '123456'), biz_opaque_callback_data: 'ver_123' }));
     const statuses = await waitForStatuses(receiver, phone, wamid, 3);
-    assert.deepEqual(statuses.map((s) => s.status), ['sent', 'delivered', 'read']);
+    assert.deepEqual(
+      statuses.map((s) => s.status),
+      ['sent', 'delivered', 'read'],
+    );
     for (const status of statuses) {
       assert.equal(status.biz_opaque_callback_data, 'ver_123');
       assert.equal(status.recipient_id, phone.slice(1));
@@ -574,7 +692,10 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     await customerSends(base, phone, { text: 'hola' });
     const inside = wamidOf(await send(buttons(phone, [['yes', 'Yes']])));
     const statuses = await waitForStatuses(receiver, phone, inside, 3);
-    assert.deepEqual(statuses.map((s) => s.status), ['sent', 'delivered', 'read']);
+    assert.deepEqual(
+      statuses.map((s) => s.status),
+      ['sent', 'delivered', 'read'],
+    );
     assert.deepEqual(statuses[0].pricing, { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' });
 
     clock.offsetMs = 24 * 3600_000 + 1000; // a day later, without a word from the customer
@@ -628,7 +749,12 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const statuses = await waitForStatuses(receiver, phone, wamid, 6);
     await new Promise((r) => setTimeout(r, 60));
     // copies of one POST and the next event may interleave, as Meta's redeliveries do
-    assert.deepEqual(statusesOf(receiver, phone, wamid).map((s) => s.status).sort(), ['delivered', 'delivered', 'delivered', 'sent', 'sent', 'sent']);
+    assert.deepEqual(
+      statusesOf(receiver, phone, wamid)
+        .map((s) => s.status)
+        .sort(),
+      ['delivered', 'delivered', 'delivered', 'sent', 'sent', 'sent'],
+    );
     const sentCopies = receiver.deliveries.filter((d) => d.raw.includes('"status":"sent"') && d.raw.includes(phone.slice(1)));
     assert.equal(sentCopies.length, 3);
     assert.equal(new Set(sentCopies.map((d) => d.raw)).size, 1);
@@ -641,7 +767,10 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const phone = newPhone();
     const wamid = wamidOf(await send(otp(phone, '123456')));
     const statuses = await waitForStatuses(receiver, phone, wamid, 3);
-    assert.deepEqual(statuses.map((s) => s.status), ['read', 'delivered', 'sent']);
+    assert.deepEqual(
+      statuses.map((s) => s.status),
+      ['read', 'delivered', 'sent'],
+    );
   });
 
   it('batches events of a short window into one POST over several entries and changes', async () => {
@@ -654,8 +783,14 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const batch = ours.find((d) => d.body.entry.flatMap((e: any) => e.changes).length === 3);
     assert.ok(batch, `one POST with the three "sent" statuses; got ${ours.map((d) => d.body.entry.flatMap((e: any) => e.changes).length)}`);
     assert.equal(batch.body.entry.length, 2);
-    assert.deepEqual(batch.body.entry.map((e: any) => e.id), [WABA, WABA]);
-    assert.deepEqual(batch.body.entry.flatMap((e: any) => e.changes.map((c: any) => c.value.statuses[0].status)), ['sent', 'sent', 'sent']);
+    assert.deepEqual(
+      batch.body.entry.map((e: any) => e.id),
+      [WABA, WABA],
+    );
+    assert.deepEqual(
+      batch.body.entry.flatMap((e: any) => e.changes.map((c: any) => c.value.statuses[0].status)),
+      ['sent', 'sent', 'sent'],
+    );
     assert.ok(ours.length <= 3, 'six events in at most three POSTs');
   });
 
@@ -696,10 +831,28 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const template = wamidOf(await send(optIn(phone, ['prc_9:opt_in_yes', 'prc_9:opt_in_no'])));
     await waitForStatuses(receiver, phone, template, 3);
     const tap = await customerSends(base, phone, { buttonId: 'prc_9:opt_in_yes', contextId: template });
-    const interactive = wamidOf(await send(buttons(phone, [['prc_9:accept', 'I accept'], ['prc_9:reject', 'I reject']])));
+    const interactive = wamidOf(
+      await send(
+        buttons(phone, [
+          ['prc_9:accept', 'I accept'],
+          ['prc_9:reject', 'I reject'],
+        ]),
+      ),
+    );
     await waitForStatuses(receiver, phone, interactive, 2);
     const reply = await customerSends(base, phone, { buttonId: 'prc_9:reject' });
-    const list = wamidOf(await send({ messaging_product: 'whatsapp', to: phone, type: 'interactive', interactive: { type: 'list', body: { text: 'Pick one' }, action: { button: 'Options', sections: [{ title: 'S', rows: [{ id: 'row-1', title: 'First', description: 'the first' }] }] } } }));
+    const list = wamidOf(
+      await send({
+        messaging_product: 'whatsapp',
+        to: phone,
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          body: { text: 'Pick one' },
+          action: { button: 'Options', sections: [{ title: 'S', rows: [{ id: 'row-1', title: 'First', description: 'the first' }] }] },
+        },
+      }),
+    );
     await waitForStatuses(receiver, phone, list, 2);
     const row = await customerSends(base, phone, { buttonId: 'row-1' });
 
@@ -714,16 +867,22 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     assert.deepEqual(byId(row).context, { from: BUSINESS_WA_ID, id: list });
 
     const chat = await handset(base, phone);
-    assert.deepEqual(chat.filter((m) => m.from === 'customer').map((m) => [m.type, m.text, m.contextId]), [
-      ['button', 'Yes, I agree', template],
-      ['interactive', 'I reject', interactive],
-      ['interactive', 'First', list],
-    ]);
+    assert.deepEqual(
+      chat.filter((m) => m.from === 'customer').map((m) => [m.type, m.text, m.contextId]),
+      [
+        ['button', 'Yes, I agree', template],
+        ['interactive', 'I reject', interactive],
+        ['interactive', 'First', list],
+      ],
+    );
     // A button of a message that never reached the handset cannot be tapped.
     const failedPhone = newPhone();
     const failed = wamidOf(await send(buttons(failedPhone, [['x', 'X']])));
     await waitForStatuses(receiver, failedPhone, failed, 1);
-    assert.equal((await call(base, 'POST', `/sandbox/api/phones/${encodeURIComponent(failedPhone)}/messages`, { body: { buttonId: 'x' }, token: null })).status, 400);
+    assert.equal(
+      (await call(base, 'POST', `/sandbox/api/phones/${encodeURIComponent(failedPhone)}/messages`, { body: { buttonId: 'x' }, token: null })).status,
+      400,
+    );
   });
 
   it('sends a customer’s document with media id, base64 sha256 and MIME type; the app downloads it by id', async () => {
@@ -742,8 +901,14 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const imageId = await customerSends(base, phone, { image: { mimeType: 'image/png', contentBase64: png.toString('base64'), caption: 'my ID' } });
     const image = await eventually(async () => receiver.messages(phone).find((m) => m.id === imageId), 'the image webhook');
-    assert.deepEqual({ ...image.image, id: undefined }, { mime_type: 'image/png', sha256: createHash('sha256').update(png).digest('base64'), id: undefined, caption: 'my ID' });
-    assert.deepEqual((await handset(base, phone)).map((m) => m.type), ['document', 'image']);
+    assert.deepEqual(
+      { ...image.image, id: undefined },
+      { mime_type: 'image/png', sha256: createHash('sha256').update(png).digest('base64'), id: undefined, caption: 'my ID' },
+    );
+    assert.deepEqual(
+      (await handset(base, phone)).map((m) => m.type),
+      ['document', 'image'],
+    );
   });
 
   it('fails a document whose media id is unknown or whose link cannot be fetched with 131053', async () => {
@@ -767,7 +932,14 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const receipt = await send({ messaging_product: 'whatsapp', status: 'read', message_id: second, typing_indicator: { type: 'text' } });
     assert.deepEqual(receipt.body, { success: true });
     const chat = await handset(base, phone);
-    assert.deepEqual(chat.map((m) => [m.id, m.status === 'read']), [[first, true], [second, true], [third, false]]);
+    assert.deepEqual(
+      chat.map((m) => [m.id, m.status === 'read']),
+      [
+        [first, true],
+        [second, true],
+        [third, false],
+      ],
+    );
     const info = await call(base, 'GET', `/sandbox/api/phones/${encodeURIComponent(phone)}`, { token: null });
     assert.equal(info.body.typing, true);
     await send(text(phone, 'Here you are'));
@@ -780,7 +952,10 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     const wamid = wamidOf(await send(otp(phone, '123456')));
     await waitForStatuses(receiver, phone, wamid, 2);
     await new Promise((r) => setTimeout(r, 60));
-    assert.deepEqual(statusesOf(receiver, phone, wamid).map((s) => s.status), ['sent', 'delivered']);
+    assert.deepEqual(
+      statusesOf(receiver, phone, wamid).map((s) => s.status),
+      ['sent', 'delivered'],
+    );
     assert.equal((await handset(base, phone))[0].status, 'delivered');
     const opened = await call(base, 'POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/read`, { token: null });
     assert.deepEqual(opened.body, { read: 1 });
@@ -800,14 +975,24 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     form.set('type', 'application/pdf');
     form.set('file', new Blob([new Uint8Array(PDF)], { type: 'application/pdf' }), 'kept.pdf');
     const media = (await call(first.url, 'POST', `/sandbox/graph/${V}/${PNID}/media`, { form })).body.id;
-    const wamid = wamidOf(await call(first.url, 'POST', `/sandbox/graph/${V}/${PNID}/messages`, { body: { messaging_product: 'whatsapp', to: phone, type: 'document', document: { id: media } } }));
+    const wamid = wamidOf(
+      await call(first.url, 'POST', `/sandbox/graph/${V}/${PNID}/messages`, {
+        body: { messaging_product: 'whatsapp', to: phone, type: 'document', document: { id: media } },
+      }),
+    );
     await waitForStatuses(receiver, phone, wamid, 3);
     await first.app.close();
 
     const second = await startSandbox(receiver, clock, new SandboxStore(file));
     try {
       const chat = await handset(second.url, phone);
-      assert.deepEqual(chat.map((m) => [m.from, m.status]), [['customer', 'delivered'], ['business', 'read']]);
+      assert.deepEqual(
+        chat.map((m) => [m.from, m.status]),
+        [
+          ['customer', 'delivered'],
+          ['business', 'read'],
+        ],
+      );
       assert.equal(chat[1].document.filename, 'kept.pdf');
       assert.deepEqual(Buffer.from(await (await fetch(chat[1].document.url)).arrayBuffer()), PDF);
       // the window survived too: a free-form message is delivered, not failed with 131047

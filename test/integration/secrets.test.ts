@@ -91,7 +91,10 @@ for (const kind of databases()) {
         }
       };
       await visit(history);
-      assert.ok(decoded.some((d) => d.includes('attemptHash')), 'the decoded history carries the check updates');
+      assert.ok(
+        decoded.some((d) => d.includes('attemptHash')),
+        'the decoded history carries the check updates',
+      );
       const text = decoded.join('\n');
       for (const secret of [code, wrongCode, t.apiKey]) assert.ok(!text.includes(secret));
     });
@@ -118,7 +121,16 @@ for (const kind of databases()) {
     it('replays deterministically from its real history', async function () {
       this.timeout(30_000);
       const history = await t.stack.client.workflow.getHandle(verificationWorkflowId(verificationId)).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: { payloadCodecs: [new (await import('../../platform/codec')).AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }])] } }, history, verificationWorkflowId(verificationId));
+      await Worker.runReplayHistory(
+        {
+          workflowBundle: await workflowBundle(),
+          dataConverter: {
+            payloadCodecs: [new (await import('../../platform/codec')).AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }])],
+          },
+        },
+        history,
+        verificationWorkflowId(verificationId),
+      );
     });
   });
 }

@@ -86,7 +86,10 @@ for (const kind of databases()) {
       const outbound = await t.stack.db.prisma.outboundMessage.findFirst({ where: { providerMessageId: sms.id } });
       assert.equal(outbound?.status, 'delivered');
       const inbox = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: sms.id }, orderBy: { receivedAt: 'asc' } });
-      assert.deepEqual(inbox.map((e) => e.eventKey), [`twilio:status:${sms.id}:sent`, `twilio:status:${sms.id}:delivered`]);
+      assert.deepEqual(
+        inbox.map((e) => e.eventKey),
+        [`twilio:status:${sms.id}:sent`, `twilio:status:${sms.id}:delivered`],
+      );
       assert.ok(inbox.every((e) => e.routedTo === verificationWorkflowId(created.body.id)));
     });
 
@@ -111,7 +114,11 @@ for (const kind of databases()) {
       const phone = uniquePhone();
       const created = await service.create(t.tenantId, { to: phone, channel: 'sms', ttlSeconds: 2 });
       const code = await codeFromSms(t, phone, 0);
-      await eventually(async () => ((await t.request('GET', `/v1/verifications/${created.id}`)).body.status === 'expired' ? true : undefined), 'expiry', 10_000);
+      await eventually(
+        async () => ((await t.request('GET', `/v1/verifications/${created.id}`)).body.status === 'expired' ? true : undefined),
+        'expiry',
+        10_000,
+      );
       const check = await t.request('POST', `/v1/verifications/${created.id}/checks`, { body: { code } });
       assert.deepEqual(check.body, { valid: false, status: 'expired', attemptsRemaining: 5 });
     });
@@ -138,7 +145,11 @@ for (const kind of databases()) {
         ['a phone number that is not a real number', { to: '+3400000', channel: 'sms' }, ['/to']],
         ['an unknown channel', { to: PHONE_NUMBER, channel: 'fax' }, ['/channel']],
         ['missing fields', {}, ['/to', '/channel']],
-        ['out-of-range limits and an unknown field', { to: PHONE_NUMBER, channel: 'sms', codeLength: 3, ttlSeconds: 5000, maxAttempts: 0, colour: 'red' }, ['/codeLength', '/ttlSeconds', '/maxAttempts', '/colour']],
+        [
+          'out-of-range limits and an unknown field',
+          { to: PHONE_NUMBER, channel: 'sms', codeLength: 3, ttlSeconds: 5000, maxAttempts: 0, colour: 'red' },
+          ['/codeLength', '/ttlSeconds', '/maxAttempts', '/colour'],
+        ],
       ];
       for (const [name, body, fields] of cases) {
         it(`400 for ${name}, naming ${fields.join(', ')}`, async () => {
@@ -155,7 +166,11 @@ for (const kind of databases()) {
       }
 
       it('400 for a body that is not JSON', async () => {
-        const response = await fetch(`${t.url}/v1/verifications`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' }, body: '{"to":' });
+        const response = await fetch(`${t.url}/v1/verifications`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': 'application/json' },
+          body: '{"to":',
+        });
         assert.equal(response.status, 400);
         assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
       });
@@ -165,7 +180,10 @@ for (const kind of databases()) {
         const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
         const response = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: '12a' } });
         assert.equal(response.status, 400);
-        assert.deepEqual(response.body.errors.map((e: { path: string }) => e.path), ['/code']);
+        assert.deepEqual(
+          response.body.errors.map((e: { path: string }) => e.path),
+          ['/code'],
+        );
         assert.equal((await t.request('GET', `/v1/verifications/${created.body.id}`)).body.attemptsRemaining, 5);
       });
 
@@ -236,7 +254,10 @@ for (const kind of databases()) {
       });
 
       it('rejects a malformed key with a 400 naming the header', async () => {
-        const response = await t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms' }, headers: { 'idempotency-key': 'x'.repeat(300) } });
+        const response = await t.request('POST', '/v1/verifications', {
+          body: { to: uniquePhone(), channel: 'sms' },
+          headers: { 'idempotency-key': 'x'.repeat(300) },
+        });
         assert.equal(response.status, 400);
         assert.deepEqual(response.body.errors, [{ path: 'Idempotency-Key', in: 'headers', message: 'must be 1–255 visible ASCII characters' }]);
       });

@@ -20,7 +20,13 @@ const ts = () => String(Math.floor(Date.now() / 1000));
 function envelope(changes: unknown[][]) {
   return {
     object: 'whatsapp_business_account',
-    entry: changes.map((values) => ({ id: '200000000000002', changes: values.map((value) => ({ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: '100000000000001' }, ...(value as object) } })) })),
+    entry: changes.map((values) => ({
+      id: '200000000000002',
+      changes: values.map((value) => ({
+        field: 'messages',
+        value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: '100000000000001' }, ...(value as object) },
+      })),
+    })),
   };
 }
 
@@ -29,7 +35,9 @@ const inboundText = (from: string, text: string, id = `wamid.${randomBytes(12).t
   messages: [{ from: from.slice(1), id, timestamp: ts(), type: 'text', text: { body: text } }],
 });
 
-const status = (id: string, value: string, extra: object = {}) => ({ statuses: [{ id, status: value, timestamp: ts(), recipient_id: '34600111222', ...extra }] });
+const status = (id: string, value: string, extra: object = {}) => ({
+  statuses: [{ id, status: value, timestamp: ts(), recipient_id: '34600111222', ...extra }],
+});
 
 for (const kind of databases()) {
   describe(`webhooks (${kind})`, function () {
@@ -48,12 +56,18 @@ for (const kind of databases()) {
     });
 
     const postWhatsApp = (raw: string, signature?: string) =>
-      fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body: raw });
+      fetch(`${t.url}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+        body: raw,
+      });
     const inbox = (messageId: string) => t.stack.db.prisma.inboxEvent.findMany({ where: { messageId } });
 
     describe('WhatsApp', () => {
       it('answers Meta’s verification handshake only with the verify token', async () => {
-        const ok = await fetch(`${t.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(t.stack.config.whatsapp.verifyToken!)}&hub.challenge=1158201444`);
+        const ok = await fetch(
+          `${t.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(t.stack.config.whatsapp.verifyToken!)}&hub.challenge=1158201444`,
+        );
         assert.equal(ok.status, 200);
         assert.equal(await ok.text(), '1158201444');
         const wrong = await fetch(`${t.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
@@ -93,7 +107,12 @@ for (const kind of databases()) {
 
       it('processes every entry and every change of a batch', async () => {
         const ids = Array.from({ length: 4 }, () => `wamid.${randomBytes(12).toString('hex')}`);
-        const raw = metaJson(envelope([[inboundText('+34600111222', 'uno', ids[0]), inboundText('+34600111223', 'dos', ids[1])], [inboundText('+34600111224', 'tres', ids[2]), inboundText('+34600111225', 'cuatro', ids[3])]]));
+        const raw = metaJson(
+          envelope([
+            [inboundText('+34600111222', 'uno', ids[0]), inboundText('+34600111223', 'dos', ids[1])],
+            [inboundText('+34600111224', 'tres', ids[2]), inboundText('+34600111225', 'cuatro', ids[3])],
+          ]),
+        );
         const response = await postWhatsApp(raw, sign(secret, raw));
         assert.equal(response.status, 200);
         assert.deepEqual(await response.json(), { received: 4, duplicates: 0, routed: 0 });
@@ -105,13 +124,26 @@ for (const kind of databases()) {
         const raw = metaJson(envelope([[inboundText('+34600111299', 'tres veces', id)]]));
         const results = [];
         for (let i = 0; i < 3; i++) results.push(await (await postWhatsApp(raw, sign(secret, raw))).json());
-        assert.deepEqual(results.map((r) => r.duplicates), [0, 1, 1]);
+        assert.deepEqual(
+          results.map((r) => r.duplicates),
+          [0, 1, 1],
+        );
         assert.equal((await inbox(id)).length, 1);
       });
 
       it('keeps statuses monotonic when they arrive out of order, and keeps failures terminal', async () => {
         const wamid = `wamid.${randomBytes(12).toString('hex')}`;
-        await t.stack.db.prisma.outboundMessage.create({ data: { key: `test-wf:${wamid}`, workflowId: 'verification-ver_closed_or_absent', channel: 'whatsapp', provider: 'sandbox', to: '+34600111222', providerMessageId: wamid, status: 'accepted' } });
+        await t.stack.db.prisma.outboundMessage.create({
+          data: {
+            key: `test-wf:${wamid}`,
+            workflowId: 'verification-ver_closed_or_absent',
+            channel: 'whatsapp',
+            provider: 'sandbox',
+            to: '+34600111222',
+            providerMessageId: wamid,
+            status: 'accepted',
+          },
+        });
         for (const value of ['read', 'sent', 'delivered', 'read']) {
           const raw = metaJson(envelope([[status(wamid, value)]]));
           assert.equal((await postWhatsApp(raw, sign(secret, raw))).status, 200);
@@ -119,8 +151,21 @@ for (const kind of databases()) {
         assert.equal((await t.stack.db.prisma.outboundMessage.findUnique({ where: { key: `test-wf:${wamid}` } }))?.status, 'read');
 
         const failedId = `wamid.${randomBytes(12).toString('hex')}`;
-        await t.stack.db.prisma.outboundMessage.create({ data: { key: `test-wf:${failedId}`, workflowId: 'verification-ver_closed_or_absent', channel: 'whatsapp', provider: 'sandbox', to: '+34600111222', providerMessageId: failedId, status: 'accepted' } });
-        for (const [value, extra] of [['failed', { errors: [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'not on WhatsApp' } }] }], ['delivered', {}]] as const) {
+        await t.stack.db.prisma.outboundMessage.create({
+          data: {
+            key: `test-wf:${failedId}`,
+            workflowId: 'verification-ver_closed_or_absent',
+            channel: 'whatsapp',
+            provider: 'sandbox',
+            to: '+34600111222',
+            providerMessageId: failedId,
+            status: 'accepted',
+          },
+        });
+        for (const [value, extra] of [
+          ['failed', { errors: [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'not on WhatsApp' } }] }],
+          ['delivered', {}],
+        ] as const) {
           const raw = metaJson(envelope([[status(failedId, value, extra)]]));
           assert.equal((await postWhatsApp(raw, sign(secret, raw))).status, 200);
         }
@@ -138,7 +183,11 @@ for (const kind of databases()) {
 
         const { sendOnce } = await import('../../messaging/outbox');
         // the provider (here a stand-in for the HTTP call) answers after its own webhook arrived
-        const sent = await sendOnce(t.stack.db.prisma, { key: `early:${wamid}`, workflowId: 'verification-ver_early', channel: 'whatsapp', provider: 'sandbox', to: '+34600111222' }, async () => ({ messageId: wamid, status: 'accepted' }));
+        const sent = await sendOnce(
+          t.stack.db.prisma,
+          { key: `early:${wamid}`, workflowId: 'verification-ver_early', channel: 'whatsapp', provider: 'sandbox', to: '+34600111222' },
+          async () => ({ messageId: wamid, status: 'accepted' }),
+        );
         assert.equal(sent.status, 'delivered');
         assert.equal((await t.stack.db.prisma.outboundMessage.findUnique({ where: { key: `early:${wamid}` } }))?.status, 'delivered');
         const [claimed] = await inbox(wamid);
@@ -151,10 +200,11 @@ for (const kind of databases()) {
          * The inboundMessage signals a workflow received, decoded (payloads are encrypted in history). A
          * signal that lands during a workflow task shows in history only once that task completes.
          */
-        const inboundSignals = (workflowId: string) => eventually(async () => {
-          const found = await recordedSignals(workflowId);
-          return found.length ? found : undefined;
-        }, `a signal in ${workflowId}`);
+        const inboundSignals = (workflowId: string) =>
+          eventually(async () => {
+            const found = await recordedSignals(workflowId);
+            return found.length ? found : undefined;
+          }, `a signal in ${workflowId}`);
 
         async function recordedSignals(workflowId: string): Promise<Array<Record<string, unknown>>> {
           const { AesGcmCodec } = await import('../../platform/codec');
@@ -175,7 +225,17 @@ for (const kind of databases()) {
           const created = await t.request('POST', '/v1/verifications', { body: { to: '+34600565656', channel: 'sms' } });
           const workflowId = `verification-${created.body.id}`;
           const id = `wamid.${randomBytes(12).toString('hex')}`;
-          const raw = metaJson(envelope([[{ messages: [{ from: '34600565656', id, timestamp: ts(), type: 'button', button: { payload: `${created.body.id}:resend`, text: 'Send a new code' } }] }]]));
+          const raw = metaJson(
+            envelope([
+              [
+                {
+                  messages: [
+                    { from: '34600565656', id, timestamp: ts(), type: 'button', button: { payload: `${created.body.id}:resend`, text: 'Send a new code' } },
+                  ],
+                },
+              ],
+            ]),
+          );
           assert.deepEqual(await (await postWhatsApp(raw, sign(secret, raw))).json(), { received: 1, duplicates: 0, routed: 1 });
           assert.equal((await inbox(id))[0].routedTo, workflowId);
           const [signal] = await inboundSignals(workflowId);
@@ -203,16 +263,31 @@ for (const kind of databases()) {
         const phone = '+34600777888';
         const at = (secondsAgo: number) => String(Math.floor(Date.now() / 1000) - secondsAgo);
         for (const secondsAgo of [100, 3000]) {
-          const body = envelope([[{ ...inboundText(phone, 'hola'), messages: [{ from: phone.slice(1), id: `wamid.${randomBytes(8).toString('hex')}`, timestamp: at(secondsAgo), type: 'text', text: { body: 'hola' } }] }]]);
+          const body = envelope([
+            [
+              {
+                ...inboundText(phone, 'hola'),
+                messages: [
+                  { from: phone.slice(1), id: `wamid.${randomBytes(8).toString('hex')}`, timestamp: at(secondsAgo), type: 'text', text: { body: 'hola' } },
+                ],
+              },
+            ],
+          ]);
           const raw = metaJson(body);
           await postWhatsApp(raw, sign(secret, raw));
         }
-        const window = await t.stack.db.prisma.conversationWindow.findUnique({ where: { businessNumber_customer: { businessNumber: '100000000000001', customer: phone } } });
+        const window = await t.stack.db.prisma.conversationWindow.findUnique({
+          where: { businessNumber_customer: { businessNumber: '100000000000001', customer: phone } },
+        });
         assert.ok(window);
         assert.ok(Math.abs(window.lastInboundAt.getTime() - (Date.now() - 100_000)) < 2000, 'the newer message wins');
         const { windowOpen } = await import('../../messaging/conversation-window');
         assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', phone), true);
-        assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', phone, new Date(Date.now() + 24 * 3600_000)), false, 'closed 24 h after the last message');
+        assert.equal(
+          await windowOpen(t.stack.db.prisma, '100000000000001', phone, new Date(Date.now() + 24 * 3600_000)),
+          false,
+          'closed 24 h after the last message',
+        );
         assert.equal(await windowOpen(t.stack.db.prisma, '100000000000001', '+34600777889'), false, 'never opened');
       });
     });
@@ -228,7 +303,14 @@ for (const kind of databases()) {
       });
 
       it('accepts an inbound SMS signed by the sandbox, and records it once', async () => {
-        const sid = await sendInboundSms({ url: url(), accountSid: t.stack.config.sms.twilioAccountSid, authToken: token(), from: '+34600111222', to: t.stack.config.sms.twilioFrom, body: 'STOP' });
+        const sid = await sendInboundSms({
+          url: url(),
+          accountSid: t.stack.config.sms.twilioAccountSid,
+          authToken: token(),
+          from: '+34600111222',
+          to: t.stack.config.sms.twilioFrom,
+          body: 'STOP',
+        });
         const [event] = await inbox(sid);
         assert.equal(event.kind, 'message');
         assert.equal(event.channel, 'sms');
@@ -244,16 +326,34 @@ for (const kind of databases()) {
       });
 
       it('rejects a tampered status callback with 401 and ingests nothing', async () => {
-        const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, MessageStatus: 'delivered', To: '+34600111222', From: '+15005550006', AccountSid: 'AC1' };
+        const params = {
+          MessageSid: `SM${randomBytes(16).toString('hex')}`,
+          MessageStatus: 'delivered',
+          To: '+34600111222',
+          From: '+15005550006',
+          AccountSid: 'AC1',
+        };
         const signature = twilioSignature(token(), url(), params);
         const tampered = new URLSearchParams({ ...params, MessageStatus: 'failed' });
-        const response = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: tampered });
+        const response = await fetch(url(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          body: tampered,
+        });
         assert.equal(response.status, 401);
-        const missing = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
+        const missing = await fetch(url(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(params),
+        });
         assert.equal(missing.status, 401);
         assert.equal((await inbox(params.MessageSid)).length, 0);
 
-        const genuine = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params) });
+        const genuine = await fetch(url(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          body: new URLSearchParams(params),
+        });
         assert.equal(genuine.status, 200);
         assert.match(genuine.headers.get('content-type') ?? '', /text\/xml/);
         assert.equal((await inbox(params.MessageSid)).length, 1);

@@ -16,8 +16,21 @@ describe('WhatsApp sender (Cloud API and 360dialog) against the sandbox', functi
   before(async function () {
     this.timeout(120_000);
     t = await startTestStack('pglite');
-    cloud = new CloudApiClient({ baseUrl: `${t.url}/sandbox/graph`, version: 'v23.0', phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId, accessToken: SANDBOX_WHATSAPP.accessToken, style: 'cloud', provider: 'sandbox' });
-    dialog = new CloudApiClient({ baseUrl: `${t.url}/sandbox/360dialog`, version: 'v23.0', accessToken: SANDBOX_WHATSAPP.accessToken, style: '360dialog', provider: '360dialog' });
+    cloud = new CloudApiClient({
+      baseUrl: `${t.url}/sandbox/graph`,
+      version: 'v23.0',
+      phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId,
+      accessToken: SANDBOX_WHATSAPP.accessToken,
+      style: 'cloud',
+      provider: 'sandbox',
+    });
+    dialog = new CloudApiClient({
+      baseUrl: `${t.url}/sandbox/360dialog`,
+      version: 'v23.0',
+      accessToken: SANDBOX_WHATSAPP.accessToken,
+      style: '360dialog',
+      provider: '360dialog',
+    });
   });
 
   afterEach(async () => {
@@ -29,7 +42,8 @@ describe('WhatsApp sender (Cloud API and 360dialog) against the sandbox', functi
     await t?.stop();
   });
 
-  const handset = async () => (await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { apiKey: null })).body as Array<Record<string, any>>;
+  const handset = async () =>
+    (await t.request('GET', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { apiKey: null })).body as Array<Record<string, any>>;
   const shown = (id: string) => eventually(async () => (await handset()).find((m) => m.id === id), `message ${id}`);
 
   async function expectKind(promise: Promise<unknown>, kind: ProviderError['kind'], code: number) {
@@ -46,8 +60,18 @@ describe('WhatsApp sender (Cloud API and 360dialog) against the sandbox', functi
     await t.request('POST', `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`, { body: { text: 'Hola' }, apiKey: null });
     const text = await cloud.sendText(phone, 'Hola Ana 👋');
     assert.equal((await shown(text)).text, 'Hola Ana 👋');
-    const buttons = await cloud.sendButtons(phone, { body: '¿Aceptas las condiciones?', footer: 'Acme', buttons: [{ id: 'prc_9:accept', title: 'Acepto' }, { id: 'prc_9:reject', title: 'Rechazo' }] });
-    assert.deepEqual((await shown(buttons)).buttons.map((b: { id: string }) => b.id), ['prc_9:accept', 'prc_9:reject']);
+    const buttons = await cloud.sendButtons(phone, {
+      body: '¿Aceptas las condiciones?',
+      footer: 'Acme',
+      buttons: [
+        { id: 'prc_9:accept', title: 'Acepto' },
+        { id: 'prc_9:reject', title: 'Rechazo' },
+      ],
+    });
+    assert.deepEqual(
+      (await shown(buttons)).buttons.map((b: { id: string }) => b.id),
+      ['prc_9:accept', 'prc_9:reject'],
+    );
     const mediaId = await cloud.uploadMedia(Buffer.from('%PDF-1.7\n%%EOF\n'), 'application/pdf', 'contrato.pdf');
     const document = await cloud.sendDocument(phone, { mediaId, filename: 'contrato.pdf', caption: 'Contrato C-1' });
     assert.ok(await shown(document));
@@ -61,12 +85,25 @@ describe('WhatsApp sender (Cloud API and 360dialog) against the sandbox', functi
   it('speaks 360dialog: D360-API-KEY, no phone number id in the path', async () => {
     const id = await dialog.sendAuthenticationCode(phone, { name: 'otp_code', language: 'en', code: '111222' });
     assert.match((await shown(id)).text, /111222/);
-    const wrongKey = new CloudApiClient({ baseUrl: `${t.url}/sandbox/360dialog`, version: 'v23.0', accessToken: 'nope', style: '360dialog', provider: '360dialog' });
+    const wrongKey = new CloudApiClient({
+      baseUrl: `${t.url}/sandbox/360dialog`,
+      version: 'v23.0',
+      accessToken: 'nope',
+      style: '360dialog',
+      provider: '360dialog',
+    });
     await expectKind(wrongKey.sendText(phone, 'x'), 'auth', 190);
   });
 
   it('classifies errors: token (190) → auth, unknown template (132001) and bad parameters → rejected, throughput (130429) → retryable', async () => {
-    const badToken = new CloudApiClient({ baseUrl: `${t.url}/sandbox/graph`, version: 'v23.0', phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId, accessToken: 'expired', style: 'cloud', provider: 'sandbox' });
+    const badToken = new CloudApiClient({
+      baseUrl: `${t.url}/sandbox/graph`,
+      version: 'v23.0',
+      phoneNumberId: SANDBOX_WHATSAPP.phoneNumberId,
+      accessToken: 'expired',
+      style: 'cloud',
+      provider: 'sandbox',
+    });
     await expectKind(badToken.sendText(phone, 'x'), 'auth', 190);
     await expectKind(cloud.sendAuthenticationCode(phone, { name: 'no_such_template', language: 'es', code: '123456' }), 'rejected', 132001);
     await expectKind(cloud.sendButtons(phone, { body: 'x', buttons: [1, 2, 3, 4].map((n) => ({ id: `b${n}`, title: `B${n}` })) }), 'rejected', 131009);

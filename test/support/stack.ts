@@ -23,7 +23,11 @@ export interface TestStack {
   url: string;
   apiKey: string;
   tenantId: string;
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; apiKey?: string | null }): Promise<{ status: number; headers: Headers; body: any }>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; apiKey?: string | null },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 

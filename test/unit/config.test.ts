@@ -94,7 +94,13 @@ describe('loadConfig', () => {
     assert.equal(c.whatsapp.apiVersion, 'v24.0');
     assert.equal(c.whatsapp.phoneNumberId, '123');
     assert.equal(c.whatsapp.accessToken, 'tok');
-    assert.deepEqual(c.sms, { provider: 'twilio', twilioApiBaseUrl: 'https://api.twilio.com', twilioAccountSid: 'AC1', twilioAuthToken: 'auth', twilioFrom: '+15005550006' });
+    assert.deepEqual(c.sms, {
+      provider: 'twilio',
+      twilioApiBaseUrl: 'https://api.twilio.com',
+      twilioAccountSid: 'AC1',
+      twilioAuthToken: 'auth',
+      twilioFrom: '+15005550006',
+    });
     assert.equal(c.payloadKey, 'pk');
     assert.equal(c.codecToken, 'ct');
     assert.equal(c.logLevel, 'debug');
@@ -132,7 +138,11 @@ describe('loadConfig', () => {
 
   it('rejects a PORT that is not plain decimal digits (whitespace, hex, exponent) naming PORT', () => {
     for (const PORT of [' ', '\t', '0x1F90', '1e3', '80.5', '-1', '65536']) {
-      assert.throws(() => loadConfig({ PORT }), (e: unknown) => e instanceof ConfigError && e.message.includes('PORT'), `PORT=${JSON.stringify(PORT)}`);
+      assert.throws(
+        () => loadConfig({ PORT }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes('PORT'),
+        `PORT=${JSON.stringify(PORT)}`,
+      );
     }
   });
 
@@ -153,9 +163,18 @@ describe('loadConfig', () => {
 
   it('requires the WhatsApp credentials of a real provider, naming the missing one, and defaults them for the sandbox', () => {
     for (const missing of ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']) {
-      const env: Record<string, string> = { WHATSAPP_PROVIDER: 'cloud', WHATSAPP_PHONE_NUMBER_ID: '1', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v' };
+      const env: Record<string, string> = {
+        WHATSAPP_PROVIDER: 'cloud',
+        WHATSAPP_PHONE_NUMBER_ID: '1',
+        WHATSAPP_ACCESS_TOKEN: 't',
+        WHATSAPP_APP_SECRET: 's',
+        WHATSAPP_VERIFY_TOKEN: 'v',
+      };
       delete env[missing];
-      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.message.includes(missing));
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(missing),
+      );
     }
     const sandbox = loadConfig({}).whatsapp;
     assert.ok(sandbox.phoneNumberId && sandbox.accessToken && sandbox.appSecret && sandbox.verifyToken);
@@ -191,9 +210,16 @@ describe('loadConfig', () => {
       assert.equal(loadConfig({ TSA_URL: 'http://127.0.0.1:3180' }).tsaUrl, 'http://127.0.0.1:3180');
 
       const missing = path.join(dir, 'nope.p12');
-      assert.throws(() => loadConfig({ SEAL_P12: missing }), (e: unknown) => e instanceof ConfigError && e.message.includes('SEAL_P12') && e.message.includes(missing));
+      assert.throws(
+        () => loadConfig({ SEAL_P12: missing }),
+        (e: unknown) => e instanceof ConfigError && e.message.includes('SEAL_P12') && e.message.includes(missing),
+      );
       for (const bad of ['ftp://tsa.example.com', 'tsa.example.com', 'file:///etc/passwd']) {
-        assert.throws(() => loadConfig({ TSA_URL: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes('TSA_URL'), bad);
+        assert.throws(
+          () => loadConfig({ TSA_URL: bad }),
+          (e: unknown) => e instanceof ConfigError && e.message.includes('TSA_URL'),
+          bad,
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -259,7 +285,10 @@ describe('keys', () => {
     assert.equal(first.length, 32);
     const file = path.join(tmp, 'keys', 'payload.key');
     writeFileSync(file, 'c2hvcnQ=\n');
-    assert.throws(() => loadOrCreateDevKey(tmp), (e: unknown) => e instanceof Error && e.message.includes(file));
+    assert.throws(
+      () => loadOrCreateDevKey(tmp),
+      (e: unknown) => e instanceof Error && e.message.includes(file),
+    );
   });
 
   it('loadKeys prefers PAYLOAD_KEY and otherwise uses the dev key in DATA_DIR', () => {

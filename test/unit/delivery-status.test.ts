@@ -27,7 +27,11 @@ describe('delivery-status rules', () => {
   });
 
   it('ends a batch on the last status that advanced, whatever the arrival order', () => {
-    const updates = [{ status: 'read' as const, n: 1 }, { status: 'sent' as const, n: 2 }, { status: 'delivered' as const, n: 3 }];
+    const updates = [
+      { status: 'read' as const, n: 1 },
+      { status: 'sent' as const, n: 2 },
+      { status: 'delivered' as const, n: 3 },
+    ];
     assert.deepEqual(lastAdvance('accepted', updates), { status: 'read', n: 1 });
     assert.equal(lastAdvance('read', updates), undefined);
     assert.equal(lastAdvance('failed', [{ status: 'delivered' as const }]), undefined);

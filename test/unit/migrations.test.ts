@@ -35,11 +35,7 @@ describe('database migrations', function () {
 
   it('match prisma/schema.prisma (run `npm run db:migration -- <name>` after editing the schema)', async () => {
     const sql = await pendingSchemaDiff();
-    assert.equal(
-      sql,
-      '',
-      'prisma/schema.prisma changed without a migration; run `npm run db:migration -- <name>`. Pending SQL:\n' + sql,
-    );
+    assert.equal(sql, '', 'prisma/schema.prisma changed without a migration; run `npm run db:migration -- <name>`. Pending SQL:\n' + sql);
   });
 
   it('give a working Prisma client through openDatabase (in-memory PGlite)', async () => {

@@ -4,7 +4,12 @@ import { fieldErrors, HttpProblem, invalidFields, problemType } from '../../api/
 
 type AjvError = Parameters<typeof fieldErrors>[0][number];
 
-const err = (keyword: string, instancePath: string, params: Record<string, unknown> = {}, message?: string): AjvError => ({ keyword, instancePath, params, message });
+const err = (keyword: string, instancePath: string, params: Record<string, unknown> = {}, message?: string): AjvError => ({
+  keyword,
+  instancePath,
+  params,
+  message,
+});
 
 describe('fieldErrors', () => {
   it('required → the missing property path and "is required"', () => {
@@ -31,7 +36,7 @@ describe('fieldErrors', () => {
     ]);
   });
 
-  it('format e164 → the friendly phone message; other formats keep Ajv\'s message', () => {
+  it("format e164 → the friendly phone message; other formats keep Ajv's message", () => {
     assert.deepEqual(fieldErrors([err('format', '/to', { format: 'e164' }, 'must match format "e164"')], 'body'), [
       { path: '/to', in: 'body', message: 'must be a phone number in E.164 format, e.g. +34600111222' },
     ]);
@@ -41,10 +46,13 @@ describe('fieldErrors', () => {
   });
 
   it('keeps Ajv\'s message for other keywords, and says "is invalid" without one', () => {
-    assert.deepEqual(fieldErrors([err('maxLength', '/name', { limit: 3 }, 'must NOT have more than 3 characters'), err('type', '/n', { type: 'integer' })], 'body'), [
-      { path: '/name', in: 'body', message: 'must NOT have more than 3 characters' },
-      { path: '/n', in: 'body', message: 'is invalid' },
-    ]);
+    assert.deepEqual(
+      fieldErrors([err('maxLength', '/name', { limit: 3 }, 'must NOT have more than 3 characters'), err('type', '/n', { type: 'integer' })], 'body'),
+      [
+        { path: '/name', in: 'body', message: 'must NOT have more than 3 characters' },
+        { path: '/n', in: 'body', message: 'is invalid' },
+      ],
+    );
   });
 
   it('an error on the whole body has path "/"', () => {
@@ -69,7 +77,9 @@ describe('fieldErrors', () => {
   });
 
   it('drops the leading slash for headers, params and querystring, but not for body', () => {
-    assert.deepEqual(fieldErrors([err('required', '', { missingProperty: 'x-api-key' })], 'headers'), [{ path: 'x-api-key', in: 'headers', message: 'is required' }]);
+    assert.deepEqual(fieldErrors([err('required', '', { missingProperty: 'x-api-key' })], 'headers'), [
+      { path: 'x-api-key', in: 'headers', message: 'is required' },
+    ]);
     assert.deepEqual(fieldErrors([err('format', '/id', { format: 'uuid' }, 'must match format "uuid"')], 'params'), [
       { path: 'id', in: 'params', message: 'must match format "uuid"' },
     ]);

@@ -6,32 +6,67 @@ import { whatsappEvents, type MetaWebhook } from '../../api/webhooks/whatsapp-ev
 
 const meta = (values: object[]): MetaWebhook => ({
   object: 'whatsapp_business_account',
-  entry: [{ id: 'WABA', changes: values.map((value) => ({ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: 'PNID' }, ...value } as never })) }],
+  entry: [
+    {
+      id: 'WABA',
+      changes: values.map((value) => ({
+        field: 'messages',
+        value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: 'PNID' }, ...value } as never,
+      })),
+    },
+  ],
 });
 
-const message = (m: object) => ({ contacts: [{ profile: { name: 'Ana' }, wa_id: '34600111222' }], messages: [{ from: '34600111222', id: 'wamid.IN', timestamp: '1763700000', ...m }] });
+const message = (m: object) => ({
+  contacts: [{ profile: { name: 'Ana' }, wa_id: '34600111222' }],
+  messages: [{ from: '34600111222', id: 'wamid.IN', timestamp: '1763700000', ...m }],
+});
 
 describe('WhatsApp webhook normalisation', () => {
   it('reads a text', () => {
     const [event] = whatsappEvents(meta([message({ type: 'text', text: { body: 'hola' } })]), 'cloud');
-    assert.deepEqual(event, { kind: 'message', channel: 'whatsapp', provider: 'cloud', eventKey: 'whatsapp:message:wamid.IN', messageId: 'wamid.IN', from: '+34600111222', to: 'PNID', type: 'text', at: '2025-11-21T04:40:00.000Z', contextId: undefined, text: 'hola' });
+    assert.deepEqual(event, {
+      kind: 'message',
+      channel: 'whatsapp',
+      provider: 'cloud',
+      eventKey: 'whatsapp:message:wamid.IN',
+      messageId: 'wamid.IN',
+      from: '+34600111222',
+      to: 'PNID',
+      type: 'text',
+      at: '2025-11-21T04:40:00.000Z',
+      contextId: undefined,
+      text: 'hola',
+    });
   });
 
   it('reads a template quick reply with its payload and context', () => {
-    const [event] = whatsappEvents(meta([message({ type: 'button', context: { from: '15550001111', id: 'wamid.OUT' }, button: { payload: 'prc_1:accept', text: 'I accept' } })]), 'cloud');
+    const [event] = whatsappEvents(
+      meta([message({ type: 'button', context: { from: '15550001111', id: 'wamid.OUT' }, button: { payload: 'prc_1:accept', text: 'I accept' } })]),
+      'cloud',
+    );
     assert.equal(event.kind, 'message');
-    assert.deepEqual([(event as { type?: string }).type, (event as { buttonPayload?: string }).buttonPayload, (event as { contextId?: string }).contextId], ['button', 'prc_1:accept', 'wamid.OUT']);
+    assert.deepEqual(
+      [(event as { type?: string }).type, (event as { buttonPayload?: string }).buttonPayload, (event as { contextId?: string }).contextId],
+      ['button', 'prc_1:accept', 'wamid.OUT'],
+    );
   });
 
   it('reads interactive button_reply and list_reply ids', () => {
-    for (const interactive of [{ type: 'button_reply', button_reply: { id: 'prc_1:reject', title: 'No' } }, { type: 'list_reply', list_reply: { id: 'prc_1:reject', title: 'No' } }]) {
+    for (const interactive of [
+      { type: 'button_reply', button_reply: { id: 'prc_1:reject', title: 'No' } },
+      { type: 'list_reply', list_reply: { id: 'prc_1:reject', title: 'No' } },
+    ]) {
       const [event] = whatsappEvents(meta([message({ type: 'interactive', interactive })]), 'cloud');
       assert.deepEqual([(event as { type?: string }).type, (event as { buttonPayload?: string }).buttonPayload], ['interactive', 'prc_1:reject']);
     }
   });
 
   it('reads documents and images with media id, type and sha256, and marks other types unsupported', () => {
-    const [document] = whatsappEvents(meta([message({ type: 'document', document: { id: 'M1', filename: 'dni.pdf', mime_type: 'application/pdf', sha256: 'abc' } })]), 'cloud');
+    const [document] = whatsappEvents(
+      meta([message({ type: 'document', document: { id: 'M1', filename: 'dni.pdf', mime_type: 'application/pdf', sha256: 'abc' } })]),
+      'cloud',
+    );
     assert.deepEqual((document as { document?: object }).document, { mediaId: 'M1', filename: 'dni.pdf', mimeType: 'application/pdf', sha256: 'abc' });
     const [image] = whatsappEvents(meta([message({ type: 'image', image: { id: 'M2', mime_type: 'image/jpeg', sha256: 'def' } })]), 'cloud');
     assert.deepEqual((image as { image?: object }).image, { mediaId: 'M2', mimeType: 'image/jpeg', sha256: 'def' });
@@ -41,12 +76,26 @@ describe('WhatsApp webhook normalisation', () => {
 
   it('reads statuses with errors and biz_opaque_callback_data, ignores ones it does not act on, and reads every entry and change', () => {
     const body = meta([
-      { statuses: [{ id: 'wamid.A', status: 'failed', timestamp: '1763700000', recipient_id: '34600111222', biz_opaque_callback_data: 'ver_1', errors: [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'not on WhatsApp' } }] }] },
+      {
+        statuses: [
+          {
+            id: 'wamid.A',
+            status: 'failed',
+            timestamp: '1763700000',
+            recipient_id: '34600111222',
+            biz_opaque_callback_data: 'ver_1',
+            errors: [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'not on WhatsApp' } }],
+          },
+        ],
+      },
       { statuses: [{ id: 'wamid.B', status: 'played', timestamp: '1763700000' }] },
     ]);
     body.entry!.push({ id: 'WABA', changes: [{ field: 'messages', value: { statuses: [{ id: 'wamid.C', status: 'read', timestamp: '1763700001' }] } }] });
     const events = whatsappEvents(body, '360dialog');
-    assert.deepEqual(events.map((e) => e.eventKey), ['whatsapp:status:wamid.A:failed', 'whatsapp:status:wamid.C:read']);
+    assert.deepEqual(
+      events.map((e) => e.eventKey),
+      ['whatsapp:status:wamid.A:failed', 'whatsapp:status:wamid.C:read'],
+    );
     assert.deepEqual((events[0] as { errors?: object[] }).errors, [{ code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' }]);
     assert.equal((events[0] as { correlationId?: string }).correlationId, 'ver_1');
     assert.equal(events[0].provider, '360dialog');
@@ -68,8 +117,14 @@ describe('Twilio webhook normalisation', () => {
   it('reads an inbound SMS, and a WhatsApp-over-Twilio button reply', () => {
     const [sms] = twilioEvents({ MessageSid: 'SM2', SmsStatus: 'received', From: '+34600111222', To: '+15005550006', Body: 'STOP' }, 'twilio');
     assert.deepEqual([sms.kind, sms.channel, (sms as { text?: string }).text, (sms as { from?: string }).from], ['message', 'sms', 'STOP', '+34600111222']);
-    const [wa] = twilioEvents({ MessageSid: 'SM3', SmsStatus: 'received', From: 'whatsapp:+34600111222', To: 'whatsapp:+15550001111', Body: 'Yes', ButtonPayload: 'prc_1:accept' }, 'twilio');
-    assert.deepEqual([wa.channel, (wa as { type?: string }).type, (wa as { buttonPayload?: string }).buttonPayload, (wa as { from?: string }).from], ['whatsapp', 'button', 'prc_1:accept', '+34600111222']);
+    const [wa] = twilioEvents(
+      { MessageSid: 'SM3', SmsStatus: 'received', From: 'whatsapp:+34600111222', To: 'whatsapp:+15550001111', Body: 'Yes', ButtonPayload: 'prc_1:accept' },
+      'twilio',
+    );
+    assert.deepEqual(
+      [wa.channel, (wa as { type?: string }).type, (wa as { buttonPayload?: string }).buttonPayload, (wa as { from?: string }).from],
+      ['whatsapp', 'button', 'prc_1:accept', '+34600111222'],
+    );
   });
 
   it('ignores callbacks without a message id or with an unknown status', () => {
