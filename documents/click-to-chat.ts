@@ -62,7 +62,10 @@ const MAX_NAME_IN_TEXT = 60;
 
 /** `https://wa.me/<digits>?text=<prefilled message with the token>`, in the customer's language. */
 export function clickToChatLink({ businessNumber, locale, businessName, token }: ClickToChatInput): string {
-  const digits = businessNumber.trim().replace(/^\+/, '').replace(/[\s().-]/g, '');
+  const digits = businessNumber
+    .trim()
+    .replace(/^\+/, '')
+    .replace(/[\s().-]/g, '');
   // wa.me wants the full international number: digits only, no leading zero, 7..15 digits (E.164)
   if (!/^[1-9]\d{6,14}$/.test(digits)) throw new RangeError('businessNumber must be an E.164 phone number');
   if (!isCanonicalOptInToken(token)) throw new TypeError('token must be a canonical opt-in token (TG-XXXXXXXX)');
@@ -88,6 +91,9 @@ function canonicalSymbols(raw: string): string | undefined {
 
 /** The business name as it may appear in a prefilled message: one line, no control characters, not too long. */
 function displayName(name: string): string {
-  const clean = name.replace(/[\p{Cc}\p{Cf}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const clean = name
+    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return Array.from(clean).slice(0, MAX_NAME_IN_TEXT).join('').trim();
 }

@@ -36,10 +36,12 @@ export async function inspectPdf(bytes: Uint8Array): Promise<InspectedPdf> {
   const size = bytes.byteLength;
   if (size === 0) throw new PdfRejected('empty', 'The file is empty.');
   // before parsing: a huge upload must not cost a parse
-  if (size > MAX_DOCUMENT_BYTES) throw new PdfRejected('too_large', `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; this file has ${size} bytes.`);
+  if (size > MAX_DOCUMENT_BYTES)
+    throw new PdfRejected('too_large', `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; this file has ${size} bytes.`);
 
   const trailer = readPdfTrailer(bytes);
-  if ('kind' in trailer) throw new PdfRejected(trailer.kind, trailer.kind === 'not_pdf' ? `This is not a PDF: ${trailer.detail}.` : `The PDF is damaged: ${trailer.detail}.`);
+  if ('kind' in trailer)
+    throw new PdfRejected(trailer.kind, trailer.kind === 'not_pdf' ? `This is not a PDF: ${trailer.detail}.` : `The PDF is damaged: ${trailer.detail}.`);
   if (trailer.encrypted) throw encrypted();
 
   let document: PDFDocument;
@@ -88,7 +90,8 @@ function countReadablePages(document: PDFDocument): number {
   };
   const pages = count(root, 0);
   const declared = root.lookup(PDFName.of('Count'));
-  if (!(declared instanceof PDFNumber) || declared.asNumber() !== pages) throw brokenPages(`the page tree declares ${declared instanceof PDFNumber ? declared.asNumber() : 'no'} pages but holds ${pages}`);
+  if (!(declared instanceof PDFNumber) || declared.asNumber() !== pages)
+    throw brokenPages(`the page tree declares ${declared instanceof PDFNumber ? declared.asNumber() : 'no'} pages but holds ${pages}`);
   return pages;
 }
 

@@ -29,6 +29,10 @@ export function safeDocumentName(name: string): string {
   const maxStem = MAX_DOCUMENT_NAME_LENGTH - '.pdf'.length;
   // cut by code points, so a character outside the BMP is never split in half
   const codePoints = Array.from(stem);
-  if (codePoints.length > maxStem) stem = codePoints.slice(0, maxStem).join('').replace(/[.\s]+$/g, '');
+  if (codePoints.length > maxStem)
+    stem = codePoints
+      .slice(0, maxStem)
+      .join('')
+      .replace(/[.\s]+$/g, '');
   return `${stem || FALLBACK_STEM}.pdf`;
 }

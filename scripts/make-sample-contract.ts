@@ -27,22 +27,52 @@ const CONTRACT: Block[] = [
   { kind: 'small', text: 'Referencia C-2026-0042 · Madrid, a la fecha de la firma electrónica' },
   { kind: 'heading', text: 'REUNIDOS' },
   { kind: 'paragraph', text: `De una parte, ${PROVIDER}, con domicilio en Calle Ejemplo 1, 28000 Madrid, en adelante «el Prestador».` },
-  { kind: 'paragraph', text: 'De otra parte, la persona cuyos datos de identificación constan en el proceso de firma asociado a este documento, en adelante «el Cliente».' },
+  {
+    kind: 'paragraph',
+    text: 'De otra parte, la persona cuyos datos de identificación constan en el proceso de firma asociado a este documento, en adelante «el Cliente».',
+  },
   { kind: 'paragraph', text: 'Ambas partes se reconocen capacidad suficiente para contratar y, a tal efecto,' },
   { kind: 'heading', text: 'EXPONEN' },
   { kind: 'paragraph', text: 'I. Que el Prestador se dedica al asesoramiento y mantenimiento de instalaciones energéticas domésticas.' },
   { kind: 'paragraph', text: 'II. Que el Cliente desea contratar dichos servicios para su vivienda habitual, con arreglo a las siguientes' },
   { kind: 'heading', text: 'CLÁUSULAS' },
-  { kind: 'paragraph', text: 'Primera. Objeto. El Prestador realizará una revisión anual de la instalación, atenderá las averías que el Cliente comunique y le informará de las mejoras de eficiencia disponibles.' },
-  { kind: 'paragraph', text: 'Segunda. Duración. El contrato dura doce meses desde su firma y se renueva por periodos iguales salvo que una de las partes comunique lo contrario con un mes de antelación.' },
-  { kind: 'paragraph', text: 'Tercera. Precio. El Cliente abonará 9,90 € al mes, IVA incluido, mediante domiciliación bancaria. Las intervenciones fuera del objeto se presupuestarán por escrito antes de realizarse.' },
-  { kind: 'paragraph', text: 'Cuarta. Obligaciones del Prestador. Atender las averías en un plazo máximo de 48 horas laborables, con personal cualificado y materiales homologados, y garantizar sus trabajos durante seis meses.' },
+  {
+    kind: 'paragraph',
+    text: 'Primera. Objeto. El Prestador realizará una revisión anual de la instalación, atenderá las averías que el Cliente comunique y le informará de las mejoras de eficiencia disponibles.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Segunda. Duración. El contrato dura doce meses desde su firma y se renueva por periodos iguales salvo que una de las partes comunique lo contrario con un mes de antelación.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Tercera. Precio. El Cliente abonará 9,90 € al mes, IVA incluido, mediante domiciliación bancaria. Las intervenciones fuera del objeto se presupuestarán por escrito antes de realizarse.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Cuarta. Obligaciones del Prestador. Atender las averías en un plazo máximo de 48 horas laborables, con personal cualificado y materiales homologados, y garantizar sus trabajos durante seis meses.',
+  },
   { kind: 'page' },
-  { kind: 'paragraph', text: 'Quinta. Obligaciones del Cliente. Facilitar el acceso a la instalación en la fecha acordada y comunicar cualquier cambio en sus datos de contacto.' },
-  { kind: 'paragraph', text: 'Sexta. Desistimiento. El Cliente puede desistir del contrato en los catorce días naturales siguientes a su firma, sin indicar el motivo y sin coste alguno, comunicándolo por cualquier medio que deje constancia.' },
-  { kind: 'paragraph', text: 'Séptima. Protección de datos. El Prestador tratará los datos del Cliente solo para ejecutar este contrato, durante su vigencia y los plazos legales de conservación. El Cliente puede ejercer sus derechos de acceso, rectificación, supresión, oposición, limitación y portabilidad en privacidad@acme.example.' },
-  { kind: 'paragraph', text: 'Octava. Firma electrónica. Las partes aceptan que este contrato se firme electrónicamente por WhatsApp: el Cliente confirma haber recibido y revisado los documentos, acepta las condiciones e introduce un código de un solo uso enviado a su teléfono. El proceso queda registrado como evidencia y el documento se sella electrónicamente para garantizar su integridad.' },
-  { kind: 'paragraph', text: 'Novena. Ley aplicable y jurisdicción. El contrato se rige por la legislación española. Para cualquier controversia serán competentes los juzgados y tribunales del domicilio del Cliente.' },
+  {
+    kind: 'paragraph',
+    text: 'Quinta. Obligaciones del Cliente. Facilitar el acceso a la instalación en la fecha acordada y comunicar cualquier cambio en sus datos de contacto.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Sexta. Desistimiento. El Cliente puede desistir del contrato en los catorce días naturales siguientes a su firma, sin indicar el motivo y sin coste alguno, comunicándolo por cualquier medio que deje constancia.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Séptima. Protección de datos. El Prestador tratará los datos del Cliente solo para ejecutar este contrato, durante su vigencia y los plazos legales de conservación. El Cliente puede ejercer sus derechos de acceso, rectificación, supresión, oposición, limitación y portabilidad en privacidad@acme.example.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Octava. Firma electrónica. Las partes aceptan que este contrato se firme electrónicamente por WhatsApp: el Cliente confirma haber recibido y revisado los documentos, acepta las condiciones e introduce un código de un solo uso enviado a su teléfono. El proceso queda registrado como evidencia y el documento se sella electrónicamente para garantizar su integridad.',
+  },
+  {
+    kind: 'paragraph',
+    text: 'Novena. Ley aplicable y jurisdicción. El contrato se rige por la legislación española. Para cualquier controversia serán competentes los juzgados y tribunales del domicilio del Cliente.',
+  },
   { kind: 'paragraph', text: 'Y en prueba de conformidad, las partes firman el presente contrato en la fecha que consta en el sello electrónico.' },
   { kind: 'gap', points: 18 },
   { kind: 'signatures' },
@@ -51,13 +81,34 @@ const CONTRACT: Block[] = [
 const CONDITIONS: Block[] = [
   { kind: 'title', text: 'CONDICIONES GENERALES' },
   { kind: 'small', text: 'Aplicables a los servicios de ACME SERVICIOS ENERGÉTICOS, S.L. (sociedad ficticia)' },
-  { kind: 'paragraph', text: '1. Ámbito. Estas condiciones completan el contrato de prestación de servicios firmado por el Cliente; en caso de contradicción prevalece lo pactado en el contrato.' },
-  { kind: 'paragraph', text: '2. Citas. Las visitas se conciertan con al menos 24 horas de antelación. Si el Cliente no está presente sin haber avisado, la visita podrá cobrarse según la tarifa vigente.' },
-  { kind: 'paragraph', text: '3. Facturación. Las facturas se emiten mensualmente en formato electrónico y se envían a la dirección de correo que indique el Cliente.' },
-  { kind: 'paragraph', text: '4. Impagos. Si un recibo resulta devuelto, el Prestador lo comunicará al Cliente y podrá suspender el servicio tras un plazo de quince días desde el aviso.' },
-  { kind: 'paragraph', text: '5. Modificaciones. Cualquier cambio de precio o condiciones se notificará con un mes de antelación; el Cliente podrá resolver el contrato sin penalización antes de su entrada en vigor.' },
-  { kind: 'paragraph', text: '6. Reclamaciones. El Cliente puede dirigir sus quejas a atencion@acme.example o a la dirección del Prestador. Se responderán en un plazo máximo de un mes.' },
-  { kind: 'paragraph', text: '7. Comunicaciones. El Cliente acepta recibir por WhatsApp los avisos relativos a este servicio y puede retirar su consentimiento en cualquier momento respondiendo «BAJA».' },
+  {
+    kind: 'paragraph',
+    text: '1. Ámbito. Estas condiciones completan el contrato de prestación de servicios firmado por el Cliente; en caso de contradicción prevalece lo pactado en el contrato.',
+  },
+  {
+    kind: 'paragraph',
+    text: '2. Citas. Las visitas se conciertan con al menos 24 horas de antelación. Si el Cliente no está presente sin haber avisado, la visita podrá cobrarse según la tarifa vigente.',
+  },
+  {
+    kind: 'paragraph',
+    text: '3. Facturación. Las facturas se emiten mensualmente en formato electrónico y se envían a la dirección de correo que indique el Cliente.',
+  },
+  {
+    kind: 'paragraph',
+    text: '4. Impagos. Si un recibo resulta devuelto, el Prestador lo comunicará al Cliente y podrá suspender el servicio tras un plazo de quince días desde el aviso.',
+  },
+  {
+    kind: 'paragraph',
+    text: '5. Modificaciones. Cualquier cambio de precio o condiciones se notificará con un mes de antelación; el Cliente podrá resolver el contrato sin penalización antes de su entrada en vigor.',
+  },
+  {
+    kind: 'paragraph',
+    text: '6. Reclamaciones. El Cliente puede dirigir sus quejas a atencion@acme.example o a la dirección del Prestador. Se responderán en un plazo máximo de un mes.',
+  },
+  {
+    kind: 'paragraph',
+    text: '7. Comunicaciones. El Cliente acepta recibir por WhatsApp los avisos relativos a este servicio y puede retirar su consentimiento en cualquier momento respondiendo «BAJA».',
+  },
 ];
 
 export async function makeSampleContract(): Promise<Uint8Array> {
@@ -78,7 +129,11 @@ async function render(title: string, blocks: Block[]): Promise<Uint8Array> {
   doc.setCreator('scripts/make-sample-contract.ts');
   doc.setCreationDate(FIXED_DATE);
   doc.setModificationDate(FIXED_DATE);
-  const fonts: Fonts = { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold), italic: await doc.embedFont(StandardFonts.HelveticaOblique) };
+  const fonts: Fonts = {
+    regular: await doc.embedFont(StandardFonts.Helvetica),
+    bold: await doc.embedFont(StandardFonts.HelveticaBold),
+    italic: await doc.embedFont(StandardFonts.HelveticaOblique),
+  };
 
   let page = doc.addPage(A4);
   let y = A4[1] - MARGIN;
@@ -96,7 +151,13 @@ async function render(title: string, blocks: Block[]): Promise<Uint8Array> {
       y -= style.before;
       for (const line of wrap(block.text, fonts[style.font], style.size, width)) {
         const lineWidth = fonts[style.font].widthOfTextAtSize(line, style.size);
-        page.drawText(line, { x: style.center ? (A4[0] - lineWidth) / 2 : MARGIN, y: y - style.size, size: style.size, font: fonts[style.font], color: style.grey ? GREY : undefined });
+        page.drawText(line, {
+          x: style.center ? (A4[0] - lineWidth) / 2 : MARGIN,
+          y: y - style.size,
+          size: style.size,
+          font: fonts[style.font],
+          color: style.grey ? GREY : undefined,
+        });
         y -= style.size * 1.4;
       }
     }

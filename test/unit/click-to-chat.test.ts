@@ -87,7 +87,8 @@ describe('click-to-chat', () => {
     });
 
     it('refuses what is not a single token (it would hash to a row nobody can find)', () => {
-      for (const value of ['', 'TG-7K3MZ9Q', 'hola TG-7K3MZ9QA', 'TG-7K3MZ9QU']) assert.throws(() => optInTokenHash(KEY, value), TypeError, JSON.stringify(value));
+      for (const value of ['', 'TG-7K3MZ9Q', 'hola TG-7K3MZ9QA', 'TG-7K3MZ9QU'])
+        assert.throws(() => optInTokenHash(KEY, value), TypeError, JSON.stringify(value));
     });
   });
 

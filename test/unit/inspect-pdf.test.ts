@@ -158,9 +158,17 @@ describe('inspectPdf', () => {
     it('garbage after a PDF header, with or without a plausible end of file, as broken', async () => {
       await assertRejected(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(5000)]), 'broken');
       await assertRejected(Buffer.from('%PDF-1.7\n%%EOF\n'), 'broken');
-      await assertRejected(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(5000), Buffer.from('\nstartxref\n9\n%%EOF\n')]), 'broken', /does not point at a cross-reference/);
+      await assertRejected(
+        Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(5000), Buffer.from('\nstartxref\n9\n%%EOF\n')]),
+        'broken',
+        /does not point at a cross-reference/,
+      );
       // a startxref that points at the header instead of an xref section
-      await assertRejected(Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n0\n%%EOF\n'), 'broken', /does not point at a cross-reference/);
+      await assertRejected(
+        Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n0\n%%EOF\n'),
+        'broken',
+        /does not point at a cross-reference/,
+      );
     });
 
     it('garbage written over objects in the middle (same length, so offsets still agree) as broken', async () => {
