@@ -24,7 +24,8 @@ async function samplePdf(pages: number): Promise<Uint8Array> {
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (let i = 1; i <= pages; i++) {
     const page = doc.addPage();
-    for (let line = 0; line < 40; line++) page.drawText(`Cláusula ${i}.${line}: el cliente acepta las condiciones del contrato.`, { x: 40, y: 780 - line * 18, size: 10, font });
+    for (let line = 0; line < 40; line++)
+      page.drawText(`Cláusula ${i}.${line}: el cliente acepta las condiciones del contrato.`, { x: 40, y: 780 - line * 18, size: 10, font });
   }
   return doc.save();
 }
@@ -51,7 +52,14 @@ export async function benchSealing({ runs = Number(process.env.BENCH_SEAL_RUNS ?
       const sealing = await time(runs, seal);
       const pdfLib = await time(runs, async () => (await PDFDocument.load(pdf)).save());
       const ecdsa = await time(runs, () => sign('sha256', pdf, { key: identity.privateKey, dsaEncoding: 'der' }));
-      rows.push({ document: `${pages} page${pages > 1 ? 's' : ''}`, bytes: pdf.length, sealP50: percentile(sealing, 50), sealP95: percentile(sealing, 95), pdfLibP50: percentile(pdfLib, 50), ecdsaP50: percentile(ecdsa, 50) });
+      rows.push({
+        document: `${pages} page${pages > 1 ? 's' : ''}`,
+        bytes: pdf.length,
+        sealP50: percentile(sealing, 50),
+        sealP95: percentile(sealing, 95),
+        pdfLibP50: percentile(pdfLib, 50),
+        ecdsaP50: percentile(ecdsa, 50),
+      });
     }
     return rows;
   } finally {
@@ -64,8 +72,10 @@ export function formatSealingTable(rows: SealingBenchRow[]): string {
   const lines = [
     '| document | size | seal p50 | seal p95 | pdf-lib load+save p50 | seal / pdf-lib | ECDSA sign p50 | seal / ECDSA |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) =>
-      `| ${r.document} | ${(r.bytes / 1024).toFixed(0)} KiB | ${ms(r.sealP50)} | ${ms(r.sealP95)} | ${ms(r.pdfLibP50)} | ${(r.sealP50 / r.pdfLibP50).toFixed(1)}× | ${r.ecdsaP50.toFixed(2)} ms | ${(r.sealP50 / r.ecdsaP50).toFixed(0)}× |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.document} | ${(r.bytes / 1024).toFixed(0)} KiB | ${ms(r.sealP50)} | ${ms(r.sealP95)} | ${ms(r.pdfLibP50)} | ${(r.sealP50 / r.pdfLibP50).toFixed(1)}× | ${r.ecdsaP50.toFixed(2)} ms | ${(r.sealP50 / r.ecdsaP50).toFixed(0)}× |`,
+    ),
   ];
   return lines.join('\n');
 }

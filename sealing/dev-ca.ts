@@ -89,7 +89,8 @@ async function certificate(spec: CertificateSpec): Promise<pkijs.Certificate> {
 
 function name(commonName: string): pkijs.RelativeDistinguishedNames {
   // One attribute per RDN (O, then CN): pkijs would put all of them into a single multi-valued RDN ("O=… + CN=…").
-  const rdn = (type: string, value: string) => new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value: new asn1js.Utf8String({ value }) }).toSchema()] });
+  const rdn = (type: string, value: string) =>
+    new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value: new asn1js.Utf8String({ value }) }).toSchema()] });
   const sequence = new asn1js.Sequence({ value: [rdn('2.5.4.10', 'Testigo'), rdn('2.5.4.3', commonName)] });
   return new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(sequence.toBER(false)).result });
 }

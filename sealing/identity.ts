@@ -45,7 +45,11 @@ export async function loadSealIdentity(options: LoadSealIdentityOptions): Promis
     const { privateKey, certificates } = await readP12(bytes, options.p12Password ?? '').catch((err: Error) => {
       throw new SealIdentityError(`SEAL_P12 ${options.p12Path}: ${err.message}`);
     });
-    return identityFrom(privateKey, certificates.map((der) => new X509Certificate(der)), 'p12');
+    return identityFrom(
+      privateKey,
+      certificates.map((der) => new X509Certificate(der)),
+      'p12',
+    );
   }
   return loadOrCreateDevIdentity(path.join(options.dataDir, 'seal'));
 }

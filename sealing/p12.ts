@@ -45,7 +45,10 @@ export async function readP12(bytes: Uint8Array, password: string): Promise<P12C
         // What PKCS8ShroudedKeyBag.parseInternalValues does (it is protected in pkijs' typings).
         const shrouded = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
         const encrypted = new pkijs.EncryptedData({
-          encryptedContentInfo: new pkijs.EncryptedContentInfo({ contentEncryptionAlgorithm: shrouded.encryptionAlgorithm, encryptedContent: shrouded.encryptedData }),
+          encryptedContentInfo: new pkijs.EncryptedContentInfo({
+            contentEncryptionAlgorithm: shrouded.encryptionAlgorithm,
+            encryptedContent: shrouded.encryptedData,
+          }),
         });
         keys.push(pkijs.PrivateKeyInfo.fromBER(await encrypted.decrypt({ password: pwd }, crypto)));
       } else if (bag.bagId === OID.keyBag) {

@@ -29,7 +29,13 @@ const TOKEN_ALLOWANCE = 12_288;
 export async function sealPdf(pdf: Uint8Array, options: SealOptions): Promise<Uint8Array> {
   const signer = options.signer ?? (options.identity ? identitySigner(options.identity) : undefined);
   if (!signer) throw new Error('sealPdf needs an identity or a signer');
-  const info = { reason: options.reason, location: options.location, name: options.name, contactInfo: options.contactInfo, signingTime: options.now ?? new Date() };
+  const info = {
+    reason: options.reason,
+    location: options.location,
+    name: options.name,
+    contactInfo: options.contactInfo,
+    signingTime: options.now ?? new Date(),
+  };
   const timestamp = options.tsaUrl ? (digest: Uint8Array) => requestTimestamp(options.tsaUrl!, digest) : undefined;
 
   let capacity = CMS_OVERHEAD + [signer.certificate, ...signer.chain].reduce((sum, c) => sum + c.length, 0) + (timestamp ? TOKEN_ALLOWANCE : 0);

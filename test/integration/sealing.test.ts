@@ -85,7 +85,12 @@ describe('sealing: PAdES seals validated by pdfsig and pyHanko', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const [pages, objectStreams] of [[1, false], [1, true], [50, false], [50, true]] as const) {
+  for (const [pages, objectStreams] of [
+    [1, false],
+    [1, true],
+    [50, false],
+    [50, true],
+  ] as const) {
     it(`seals a ${pages}-page PDF with ${objectStreams ? 'xref/object streams' : 'a classic xref table'} (B-B) as an incremental update`, async () => {
       const original = await makePdf(pages, objectStreams);
       assert.equal(Buffer.from(original).includes('/Type /XRef'), objectStreams, 'the fixture has the intended xref kind');
@@ -180,7 +185,10 @@ describe('sealing: PAdES seals validated by pdfsig and pyHanko', function () {
   }
 
   it('rejects a TSA that cannot be reached', async () => {
-    await assert.rejects(sealPdf(await makePdf(1, false), { identity, reason: 'x', location: 'y', tsaUrl: 'http://127.0.0.1:1/tsa' }), /TSA http:\/\/127\.0\.0\.1:1 unreachable/);
+    await assert.rejects(
+      sealPdf(await makePdf(1, false), { identity, reason: 'x', location: 'y', tsaUrl: 'http://127.0.0.1:1/tsa' }),
+      /TSA http:\/\/127\.0\.0\.1:1 unreachable/,
+    );
   });
 
   it('refuses what is not a PDF', async () => {
@@ -218,7 +226,14 @@ describe('sealing: the seal identity', function () {
     assert.match(sealText, /Digital Signature, Non Repudiation/);
     assert.match(sealText, /CA:FALSE/);
     // the CA's key is not kept: nothing else can be issued under it
-    assert.deepEqual(execFileSync('ls', [path.join(dir, 'seal')]).toString().trim().split('\n').sort(), ['ca.pem', 'seal-key.pem', 'seal.pem']);
+    assert.deepEqual(
+      execFileSync('ls', [path.join(dir, 'seal')])
+        .toString()
+        .trim()
+        .split('\n')
+        .sort(),
+      ['ca.pem', 'seal-key.pem', 'seal.pem'],
+    );
   });
 
   it('two processes starting together end up with one identity', async () => {
@@ -229,11 +244,44 @@ describe('sealing: the seal identity', function () {
   it('loads a PKCS#12 made by openssl (RSA key, intermediate-free chain) and seals with it', async () => {
     const f = (name: string) => path.join(dir, name);
     const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '30', '-subj', '/CN=Operator Root',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Operator Root',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    );
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('seal.key'), '-out', f('seal.csr'), '-subj', '/CN=Operator Seal');
     writeFileSync(f('seal.ext'), 'keyUsage=critical,digitalSignature,nonRepudiation\n');
-    openssl('x509', '-req', '-in', f('seal.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('seal.pem'), '-days', '30', '-extfile', f('seal.ext'));
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      f('seal.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f('seal.pem'),
+      '-days',
+      '30',
+      '-extfile',
+      f('seal.ext'),
+    );
     // CA first in the file: the loader must find the key's certificate whatever the order
     openssl('pkcs12', '-export', '-inkey', f('seal.key'), '-in', f('seal.pem'), '-certfile', f('ca.pem'), '-out', f('seal.p12'), '-passout', 'pass:s3cret');
 
@@ -252,7 +300,27 @@ describe('sealing: the seal identity', function () {
 
   it('a wrong PKCS#12 password or a missing file is a clear SealIdentityError', async () => {
     const f = (name: string) => path.join(dir, name);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('k.pem'), '-out', f('c.pem'), '-days', '1', '-subj', '/CN=x'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        f('k.pem'),
+        '-out',
+        f('c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=x',
+      ],
+      { stdio: 'ignore' },
+    );
     execFileSync('openssl', ['pkcs12', '-export', '-inkey', f('k.pem'), '-in', f('c.pem'), '-out', f('x.p12'), '-passout', 'pass:right'], { stdio: 'ignore' });
     await assert.rejects(loadSealIdentity({ dataDir: dir, p12Path: f('x.p12'), p12Password: 'wrong' }), (err: Error) => {
       assert.ok(err instanceof SealIdentityError);

@@ -55,7 +55,10 @@ export async function pdfsig(pdfPath: string, trustPems: string[] = []): Promise
   const nss = mkdtempSync(path.join(os.tmpdir(), 'testigo-nss-'));
   try {
     let trustChecked = false;
-    if (trustPems.length > 0 && (await capture('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']).catch(() => ({ code: -1, output: '' }))).code === 0) {
+    if (
+      trustPems.length > 0 &&
+      (await capture('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']).catch(() => ({ code: -1, output: '' }))).code === 0
+    ) {
       for (const [i, pem] of trustPems.entries()) {
         const added = await capture('certutil', ['-A', '-d', `sql:${nss}`, '-n', `ca${i}`, '-t', 'CT,C,C', '-i', pem]);
         if (added.code !== 0) throw new Error(`certutil could not import ${pem}: ${added.output}`);

@@ -12,7 +12,11 @@ import * as asn1js from 'asn1js';
 // A well-formed refusal: TimeStampResp { PKIStatusInfo { status rejection(2), statusString } } (openssl cannot be told to refuse).
 const REFUSAL = Buffer.from(
   new asn1js.Sequence({
-    value: [new asn1js.Sequence({ value: [new asn1js.Integer({ value: 2 }), new asn1js.Sequence({ value: [new asn1js.Utf8String({ value: 'policy not accepted' })] })] })],
+    value: [
+      new asn1js.Sequence({
+        value: [new asn1js.Integer({ value: 2 }), new asn1js.Sequence({ value: [new asn1js.Utf8String({ value: 'policy not accepted' })] })],
+      }),
+    ],
   }).toBER(false),
 );
 
@@ -33,17 +37,81 @@ export async function startTestTsa(): Promise<TestTsa> {
   const f = (name: string) => path.join(dir, name);
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(f('tsa.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
-  run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '3650',
-    '-subj', '/O=Testigo Tests/CN=Test TSA Root', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('tsa.key'), '-out', f('tsa.csr'), '-subj', '/O=Testigo Tests/CN=Test TSA');
-  run('x509', '-req', '-in', f('tsa.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('tsa.pem'), '-days', '3650', '-extfile', f('tsa.ext'));
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '3650',
+    '-subj',
+    '/O=Testigo Tests/CN=Test TSA Root',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
+  run(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    f('tsa.key'),
+    '-out',
+    f('tsa.csr'),
+    '-subj',
+    '/O=Testigo Tests/CN=Test TSA',
+  );
+  run(
+    'x509',
+    '-req',
+    '-in',
+    f('tsa.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('tsa.pem'),
+    '-days',
+    '3650',
+    '-extfile',
+    f('tsa.ext'),
+  );
   writeFileSync(f('chain.pem'), readFileSync(f('tsa.pem'), 'utf8') + readFileSync(f('ca.pem'), 'utf8'));
-  writeFileSync(f('tsa.cnf'), [
-    '[ tsa ]', 'default_tsa = tsa_config', '[ tsa_config ]', `serial = ${f('serial')}`, 'crypto_device = builtin',
-    `signer_cert = ${f('tsa.pem')}`, `certs = ${f('chain.pem')}`, `signer_key = ${f('tsa.key')}`, 'signer_digest = sha256',
-    'default_policy = 1.3.6.1.4.1.55555.1.1', 'digests = sha256, sha384, sha512', 'accuracy = secs:1', 'ordering = no',
-    'tsa_name = no', 'ess_cert_id_chain = no', 'ess_cert_id_alg = sha256', '',
-  ].join('\n'));
+  writeFileSync(
+    f('tsa.cnf'),
+    [
+      '[ tsa ]',
+      'default_tsa = tsa_config',
+      '[ tsa_config ]',
+      `serial = ${f('serial')}`,
+      'crypto_device = builtin',
+      `signer_cert = ${f('tsa.pem')}`,
+      `certs = ${f('chain.pem')}`,
+      `signer_key = ${f('tsa.key')}`,
+      'signer_digest = sha256',
+      'default_policy = 1.3.6.1.4.1.55555.1.1',
+      'digests = sha256, sha384, sha512',
+      'accuracy = secs:1',
+      'ordering = no',
+      'tsa_name = no',
+      'ess_cert_id_chain = no',
+      'ess_cert_id_alg = sha256',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(f('serial'), '01\n');
 
   let n = 0;
