@@ -2,6 +2,7 @@
 // so the README's table and the code cannot drift apart silently.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { parseDuration } from '../shared/duration';
 
 export type WhatsAppProvider = 'sandbox' | 'cloud' | '360dialog';
 export type SmsProvider = 'sandbox' | 'twilio';
@@ -24,6 +25,10 @@ export interface Config {
     apiBaseUrl: string;
     apiVersion: string;
     phoneNumberId?: string;
+    /** how long a fetched list of template review statuses is trusted (TEMPLATE_STATUS_TTL, default 60s) */
+    templateStatusTtlMs: number;
+    /** the business number customers write to (E.164), for click-to-chat links */
+    businessNumber?: string;
     /** WhatsApp Business Account id: where the message templates are registered (`npm run templates`) */
     wabaId?: string;
     accessToken?: string;
@@ -83,6 +88,13 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
   return raw as T;
 }
 
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const raw = opt(env, name) ?? fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new ConfigError(`${name} must be a duration such as 30s, 10m or 1h, got "${raw}"`);
+  return ms;
+}
+
 function opt(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw === '' ? undefined : raw;
@@ -97,21 +109,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // The sandbox is mounted in the API process; the worker reaches it over HTTP like a real provider.
   const ownBase = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
 
-  const sms = smsProvider === 'sandbox'
-    ? {
-        provider: smsProvider,
-        twilioApiBaseUrl: opt(env, 'TWILIO_API_BASE_URL') ?? `${ownBase}/sandbox/twilio`,
-        twilioAccountSid: opt(env, 'TWILIO_ACCOUNT_SID') ?? SANDBOX_TWILIO.accountSid,
-        twilioAuthToken: opt(env, 'TWILIO_AUTH_TOKEN') ?? SANDBOX_TWILIO.authToken,
-        twilioFrom: opt(env, 'TWILIO_FROM') ?? SANDBOX_TWILIO.from,
-      }
-    : {
-        provider: smsProvider,
-        twilioApiBaseUrl: opt(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
-        twilioAccountSid: required(env, 'TWILIO_ACCOUNT_SID', 'SMS_PROVIDER=twilio'),
-        twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', 'SMS_PROVIDER=twilio'),
-        twilioFrom: required(env, 'TWILIO_FROM', 'SMS_PROVIDER=twilio'),
-      };
+  const sms =
+    smsProvider === 'sandbox'
+      ? {
+          provider: smsProvider,
+          twilioApiBaseUrl: opt(env, 'TWILIO_API_BASE_URL') ?? `${ownBase}/sandbox/twilio`,
+          twilioAccountSid: opt(env, 'TWILIO_ACCOUNT_SID') ?? SANDBOX_TWILIO.accountSid,
+          twilioAuthToken: opt(env, 'TWILIO_AUTH_TOKEN') ?? SANDBOX_TWILIO.authToken,
+          twilioFrom: opt(env, 'TWILIO_FROM') ?? SANDBOX_TWILIO.from,
+        }
+      : {
+          provider: smsProvider,
+          twilioApiBaseUrl: opt(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
+          twilioAccountSid: required(env, 'TWILIO_ACCOUNT_SID', 'SMS_PROVIDER=twilio'),
+          twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', 'SMS_PROVIDER=twilio'),
+          twilioFrom: required(env, 'TWILIO_FROM', 'SMS_PROVIDER=twilio'),
+        };
 
   return {
     port,
@@ -154,6 +167,8 @@ function whatsappConfig(env: NodeJS.ProcessEnv, provider: WhatsAppProvider, ownB
     // 360dialog's key selects the number: no phone number id in its paths.
     phoneNumberId: provider === '360dialog' ? opt(env, 'WHATSAPP_PHONE_NUMBER_ID') : need('WHATSAPP_PHONE_NUMBER_ID', SANDBOX_WHATSAPP.phoneNumberId),
     wabaId: opt(env, 'WHATSAPP_WABA_ID') ?? (sandbox ? SANDBOX_WHATSAPP.wabaId : undefined),
+    businessNumber: opt(env, 'WHATSAPP_BUSINESS_NUMBER') ?? (sandbox ? SANDBOX_WHATSAPP.displayNumber : undefined),
+    templateStatusTtlMs: duration(env, 'TEMPLATE_STATUS_TTL', '60s'),
     accessToken: need('WHATSAPP_ACCESS_TOKEN', SANDBOX_WHATSAPP.accessToken),
     appSecret: need('WHATSAPP_APP_SECRET', SANDBOX_WHATSAPP.appSecret),
     verifyToken: need('WHATSAPP_VERIFY_TOKEN', SANDBOX_WHATSAPP.verifyToken),

@@ -68,6 +68,8 @@ export interface InboundSignal {
   textHash?: string;
   text?: string;
   document?: InboundEvent['document'];
+  /** the text carried the one-time click-to-chat token of the process it was routed to (the token itself stays out) */
+  optInToken?: boolean;
 }
 
 export interface StatusSignal {

@@ -8,5 +8,7 @@ export const STATUS = defineSearchAttributeKey('TestigoStatus', SearchAttributeT
 /** masked, e.g. +34******222 */
 export const PHONE = defineSearchAttributeKey('TestigoPhone', SearchAttributeType.KEYWORD);
 export const CHANNEL = defineSearchAttributeKey('TestigoChannel', SearchAttributeType.KEYWORD);
+/** the business's own reference of a signing process (e.g. C-2026-0042): operators find a process by it */
+export const REFERENCE = defineSearchAttributeKey('TestigoReference', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [TENANT, STATUS, PHONE, CHANNEL] as const;
+export const ALL_SEARCH_ATTRIBUTES = [TENANT, STATUS, PHONE, CHANNEL, REFERENCE] as const;
