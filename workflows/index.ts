@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle: every workflow type the worker serves.
 export { verificationWorkflow } from './verification';
+export { processWorkflow } from './process';

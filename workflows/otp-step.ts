@@ -28,6 +28,8 @@ export interface OtpStepOptions extends Omit<SendOtpInput, 'generation' | 'chann
   fallback: OtpFallback;
   fallbackAfterMs: number;
   resendCooldownMs: number;
+  /** which code of its subject this is (1 = first): a signing process asks for a new code after expiry */
+  generation?: number;
 }
 
 export class OtpStep {
@@ -35,7 +37,7 @@ export class OtpStep {
   readonly sends: OtpSend[] = [];
   private attemptsUsed = 0;
   private codeHash?: string;
-  private generation = 1;
+  private readonly generation: number;
   /** true while deliver() may still fall back to another channel */
   private delivering = false;
   /**
@@ -44,7 +46,9 @@ export class OtpStep {
    */
   private readonly early = new Map<string, StatusSignal[]>();
 
-  constructor(private readonly options: OtpStepOptions) {}
+  constructor(private readonly options: OtpStepOptions) {
+    this.generation = options.generation ?? 1;
+  }
 
   get attemptsRemaining(): number {
     return Math.max(0, this.options.maxAttempts - this.attemptsUsed);
@@ -87,7 +91,7 @@ export class OtpStep {
 
   /** Sends the current code on a channel; undefined when the provider refused it for good. */
   private async send(channel: OtpChannel): Promise<OtpSend | undefined> {
-    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, ...input } = this.options;
+    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, generation: _g, ...input } = this.options;
     try {
       const result = await sendOtp({ ...input, channel, generation: this.generation });
       this.codeHash = result.codeHash;

@@ -1,0 +1,164 @@
+// One signing process = one workflow, one history: opt-in → documents and review → acceptance → OTP
+// consent → extra validations → sealing and delivery → callback. The steps are small classes sharing
+// one Conversation; this function only wires the handlers to them and publishes every change (read
+// model, search attributes, status callbacks to the business).
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
+import { cancelProcessUpdate, processStateQuery, type ProcessCallbackType, type ProcessInput, type ProcessState, type ProcessStatus } from '../shared/process';
+import { STATUS } from '../shared/search-attributes';
+import { AcceptanceStep } from './steps/acceptance-step';
+import { ConsentStep } from './steps/consent-step';
+import { Conversation, ProcessEnded } from './steps/conversation';
+import { OptInStep } from './steps/opt-in-step';
+import { ReviewStep } from './steps/review-step';
+import { SigningStep } from './steps/signing-step';
+import { ValidationStep } from './steps/validation-step';
+
+// The projection write rides in the workflow task (as for verifications): GET agrees with what happened.
+const { saveProcessState } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 20 },
+});
+
+// PRODUCT.md §3.4: retried with backoff for 24 h; never blocks the process.
+const { deliverProcessCallback } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['CallbackRejected'] },
+});
+
+const { clearConversationWait } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumInterval: '10 seconds' } });
+
+export async function processWorkflow(input: ProcessInput): Promise<ProcessState> {
+  const callbacks: Promise<unknown>[] = [];
+  let published: ProcessStatus | undefined;
+  /** the final state is projected: nothing will change any more */
+  let settled = false;
+  // Publishing reads the steps' state; it first runs once they all exist.
+  const conversation = new Conversation(input, () => project());
+  const consent = new ConsentStep(conversation);
+  const signing = new SigningStep(conversation);
+
+  const state = (): ProcessState => ({
+    status: conversation.status,
+    reason: conversation.reason,
+    step: conversation.step,
+    events: conversation.events.map((e) => ({ ...e })),
+    messages: conversation.messages.map((m) => ({ ...m })),
+    documents: input.documents.map((d) => ({ id: d.id, signedSha256: signing.signed.get(d.id) ?? null })),
+    otp: {
+      status: consent.current?.status ?? null,
+      attemptsRemaining: consent.current?.attemptsRemaining ?? null,
+      sends: consent.current?.sends.map((s) => ({ ...s })) ?? [],
+      codes: consent.codes,
+    },
+    version: conversation.version,
+  });
+
+  const callback = (type: ProcessCallbackType) => {
+    if (!input.callbackUrl) return;
+    const call = deliverProcessCallback({
+      processId: input.processId,
+      tenantId: input.tenantId,
+      url: input.callbackUrl,
+      eventId: `evt_${uuid4()}`,
+      type,
+      createdAt: new Date().toISOString(),
+      status: conversation.status,
+      reason: conversation.reason,
+      version: conversation.version,
+    });
+    // A receiver that is down must not hold the process: delivery goes on beside it.
+    callbacks.push(call.catch(() => undefined));
+  };
+
+  const project = async () => {
+    const snapshot = state();
+    if (snapshot.status !== published) {
+      upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
+      setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+    }
+    await saveProcessState({ processId: input.processId, ...snapshot });
+    if (snapshot.status !== published) {
+      published = snapshot.status;
+      callback('process.status_changed');
+    }
+  };
+
+  setHandler(processStateQuery, state);
+  setHandler(inboundMessageSignal, (signal) => conversation.onInbound(signal));
+  setHandler(messageStatusSignal, async (signal) => {
+    // Both look: the OTP step decides fallbacks on its sends' statuses, the conversation keeps every receipt.
+    const forConversation = conversation.onStatus(signal);
+    const forCode = consent.onStatus(signal);
+    const changed = forConversation || forCode;
+    if (changed && !conversation.terminal) await conversation.publish();
+  });
+  setHandler(
+    cancelProcessUpdate,
+    async (_request) => {
+      conversation.requestCancel();
+      // Answer once the outcome is in the read model, so the caller's next GET agrees.
+      await condition(() => settled);
+      return state();
+    },
+    {
+      validator: (_request) => {
+        if (conversation.terminal || conversation.canceling) {
+          throw ApplicationFailure.create({ type: 'WrongState', message: `process is ${conversation.status}`, nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  conversation.record('process.created', {
+    channel: 'api',
+    detail: { reference: input.reference, optIn: input.optIn.mode, documents: input.documents.length },
+  });
+  await conversation.publish();
+  try {
+    await new OptInStep(conversation).run();
+    await new ReviewStep(conversation).run();
+    await new AcceptanceStep(conversation).run();
+    await consent.run();
+    await new ValidationStep(conversation).run();
+    await signing.run();
+    conversation.status = 'completed';
+    conversation.step = 'done';
+    conversation.record('process.completed', { detail: { documents: input.documents.length } });
+  } catch (error) {
+    if (!(error instanceof ProcessEnded)) throw error;
+    conversation.status = error.status;
+    conversation.reason = error.reason;
+    conversation.record(`process.${error.status}`, { detail: { reason: error.reason } });
+    await tellCustomer(conversation, error);
+  }
+  await clearConversationWait({ processId: input.processId }).catch(() => undefined);
+  await conversation.publish();
+  settled = true;
+  if (conversation.status === 'completed') callback('process.completed');
+  await condition(allHandlersFinished);
+  await Promise.all(callbacks);
+  return state();
+}
+
+/** Expiry and cancellation are news to the customer too (best effort: the window may be closed). */
+async function tellCustomer(conversation: Conversation, ended: ProcessEnded): Promise<void> {
+  if (!conversation.windowOpen || (ended.status !== 'expired' && ended.status !== 'canceled')) return;
+  try {
+    await conversation.say('closing', ended.status === 'expired' ? 'expired' : 'canceled', {}, [], { reengage: false });
+  } catch {
+    /* the outcome stands whether or not the notice went out */
+  }
+}
