@@ -17,24 +17,44 @@ export interface VerificationCallbackInput {
   createdAt: string;
 }
 
-export function createCallbackActivities({ prisma, keys }: ActivityDeps) {
+/** One signed POST to the business; throws a typed failure the workflow's retry policy acts on. */
+export async function deliverCallback(
+  { prisma, keys }: ActivityDeps,
+  input: { tenantId: string; url: string; body: { id: string; type: string; createdAt: string; data: unknown } },
+): Promise<{ status: number }> {
+  const body = JSON.stringify(input.body);
+  const secret = await callbackSecret(prisma, keys, input.tenantId);
+  const response = await fetch(input.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signCallback(secret, body, Math.floor(Date.now() / 1000)),
+      'user-agent': 'Testigo-Callbacks/1',
+    },
+    body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
+  await response.arrayBuffer().catch(() => undefined);
+  if (response.ok) return { status: response.status };
+  // 4xx other than 408/429 will not get better by retrying: the receiver refuses the event.
+  const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+  throw ApplicationFailure.create({
+    type: permanent ? 'CallbackRejected' : 'CallbackFailed',
+    message: `callback answered ${response.status}`,
+    nonRetryable: permanent,
+  });
+}
+
+export function createCallbackActivities(deps: ActivityDeps) {
   return {
     async deliverVerificationCallback(input: VerificationCallbackInput): Promise<{ status: number }> {
-      const row = await prisma.verification.findUniqueOrThrow({ where: { id: input.verificationId } });
-      const body = JSON.stringify({ id: input.eventId, type: input.type, createdAt: input.createdAt, data: present(row) });
-      const secret = await callbackSecret(prisma, keys, input.tenantId);
-      const response = await fetch(input.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signCallback(secret, body, Math.floor(Date.now() / 1000)), 'user-agent': 'Testigo-Callbacks/1' },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
+      const row = await deps.prisma.verification.findUniqueOrThrow({ where: { id: input.verificationId } });
+      return deliverCallback(deps, {
+        tenantId: input.tenantId,
+        url: input.url,
+        body: { id: input.eventId, type: input.type, createdAt: input.createdAt, data: present(row) },
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return { status: response.status };
-      // 4xx other than 408/429 will not get better by retrying: the receiver refuses the event.
-      const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-      throw ApplicationFailure.create({ type: permanent ? 'CallbackRejected' : 'CallbackFailed', message: `callback answered ${response.status}`, nonRetryable: permanent });
     },
   };
 }

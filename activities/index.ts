@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { createCallbackActivities } from './callbacks';
 import { createMessagingActivities } from './messaging';
 import { createOtpActivities } from './otp';
+import { createProcessActivities } from './process';
 import { createVerificationActivities } from './verification';
 
 export type { ActivityDeps } from './deps';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVerificationActivities(deps),
     ...createCallbackActivities(deps),
     ...createMessagingActivities(deps),
+    ...createProcessActivities(deps),
   };
 }
 
