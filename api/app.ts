@@ -12,6 +12,8 @@ import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
 import { sandboxPlugin } from '../sandbox';
 import type { SandboxStore } from '../sandbox/store';
+import type { BlobStore } from '../custody/blob-store';
+import { ProcessService, type TemplateCheck } from '../services/processes';
 import { VerificationService } from '../services/verifications';
 import { WebhookIngestion } from '../services/webhook-ingestion';
 import { addBearerAuth } from './auth';
@@ -22,7 +24,9 @@ import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { settingsRoutes } from './routes/settings';
+import { processRoutes } from './routes/processes';
 import { verificationRoutes } from './routes/verifications';
+import { wellKnownRoutes } from './routes/well-known';
 import { ProblemSchema } from './schemas/common';
 import { twilioWebhookRoutes } from './webhooks/twilio';
 import { whatsappWebhookRoutes } from './webhooks/whatsapp';
@@ -37,6 +41,8 @@ export interface AppDeps {
   sandbox?: SandboxStore;
   /** where logs go (tests capture them); default stdout */
   logStream?: NodeJS.WritableStream;
+  /** custody (documents), the template approval check, and the seal CA published at /.well-known */
+  processes: { blobs: BlobStore; templates: TemplateCheck; sealCaPem: string };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -70,12 +76,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prisma, temporalAddress: config.temporal.address! });
   await app.register(codecRoutes, { prefix: '/codec', codec: deps.codec, token: config.codecToken, uiOrigins: [config.temporalUiUrl] });
 
+  await app.register(wellKnownRoutes, { caPem: deps.processes.sealCaPem });
+
   const service = new VerificationService({ prisma, temporal, taskQueue: config.temporal.taskQueue, keys: deps.keys });
+  const processes = new ProcessService({
+    prisma,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    keys: deps.keys,
+    blobs: deps.processes.blobs,
+    templates: deps.processes.templates,
+    businessNumber: config.whatsapp.businessNumber ?? '',
+  });
   await app.register(
     async (v1) => {
       addBearerAuth(v1, prisma);
       addIdempotency(v1, prisma);
       await v1.register(verificationRoutes, { service });
+      await v1.register(processRoutes, { service: processes });
       await v1.register(settingsRoutes, { prisma, keys: deps.keys });
     },
     { prefix: '/v1' },
@@ -90,7 +108,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         verifyToken: config.whatsapp.verifyToken ?? '',
         provider: config.whatsapp.provider,
       });
-      await hooks.register(twilioWebhookRoutes, { ingestion, authToken: config.sms.twilioAuthToken, publicBaseUrl: config.publicBaseUrl, provider: config.sms.provider });
+      await hooks.register(twilioWebhookRoutes, {
+        ingestion,
+        authToken: config.sms.twilioAuthToken,
+        publicBaseUrl: config.publicBaseUrl,
+        provider: config.sms.provider,
+      });
     },
     { prefix: '/webhooks' },
   );
@@ -99,7 +122,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(sandboxPlugin, {
       prefix: '/sandbox',
       store: deps.sandbox,
-      twilio: { accountSid: config.sms.twilioAccountSid, authToken: config.sms.twilioAuthToken, inboundWebhookUrl: `${config.publicBaseUrl}/webhooks/sms/twilio`, businessNumber: config.sms.twilioFrom },
+      twilio: {
+        accountSid: config.sms.twilioAccountSid,
+        authToken: config.sms.twilioAuthToken,
+        inboundWebhookUrl: `${config.publicBaseUrl}/webhooks/sms/twilio`,
+        businessNumber: config.sms.twilioFrom,
+      },
       whatsapp: {
         phoneNumberId: config.whatsapp.phoneNumberId ?? SANDBOX_WHATSAPP.phoneNumberId,
         displayNumber: SANDBOX_WHATSAPP.displayNumber,

@@ -1,14 +1,18 @@
 // The worker's activity dependencies, from configuration: the one place where providers are chosen
 // and addressed (the stack builds them for its worker; tests build them to call activities directly).
+import path from 'node:path';
 import type { ActivityDeps } from '../activities';
+import { FileBlobStore } from '../custody/file-blob-store';
 import { DEFAULT_OTP_TEMPLATE } from '../domain/tenants';
 import type { Config } from '../platform/config';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
 import { TwilioSmsClient } from '../providers/twilio-sms';
 import { CloudApiClient } from '../providers/whatsapp';
+import { loadSealIdentity, type SealIdentity } from '../sealing';
 
 export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Keys): ActivityDeps {
+  let identity: Promise<SealIdentity> | undefined;
   return {
     prisma,
     keys,
@@ -28,5 +32,15 @@ export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Ke
     }),
     templates: { otpTemplate: DEFAULT_OTP_TEMPLATE },
     publicBaseUrl: config.publicBaseUrl,
+    blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
+    sealing: {
+      // Loaded on first use and kept; a failed load is retried by the next sealing attempt.
+      identity: () =>
+        (identity ??= loadSealIdentity({ dataDir: config.dataDir, p12Path: config.seal.p12, p12Password: config.seal.p12Password }).catch((error) => {
+          identity = undefined;
+          throw error;
+        })),
+      tsaUrl: config.tsaUrl,
+    },
   };
 }

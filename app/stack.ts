@@ -6,13 +6,17 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { buildApp } from '../api/app';
+import { buildApp, type AppDeps } from '../api/app';
+import { FileBlobStore } from '../custody/file-blob-store';
 import { ensureTenantWithKey } from '../domain/tenants';
 import { AesGcmCodec } from '../platform/codec';
 import type { Config } from '../platform/config';
 import { openDatabase, type Database } from '../platform/db';
 import { loadKeys, type Keys } from '../platform/keys';
+import { TemplateReadiness } from '../messaging/templates/readiness';
+import { TemplateRegistry } from '../messaging/templates/registry';
 import { SandboxStore } from '../sandbox/store';
+import { loadSealIdentity } from '../sealing';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from './activity-deps';
@@ -79,6 +83,18 @@ async function registerSearchAttributes(connection: Connection, namespace: strin
   }
 }
 
+/** What the process routes need: custody, the template approval check (cached), the seal CA to publish. */
+async function processDeps(config: Config): Promise<AppDeps['processes']> {
+  const { whatsapp } = config;
+  const registry = whatsapp.wabaId
+    ? new TemplateRegistry({ baseUrl: whatsapp.apiBaseUrl, version: whatsapp.apiVersion, wabaId: whatsapp.wabaId, accessToken: whatsapp.accessToken ?? '' })
+    : undefined;
+  // Without a WABA id (e.g. 360dialog, whose templates live elsewhere) approval cannot be checked up front.
+  const templates = registry ? new TemplateReadiness(registry, { ttlMs: whatsapp.templateStatusTtlMs }) : { missing: async () => [] };
+  const identity = await loadSealIdentity({ dataDir: config.dataDir, p12Path: config.seal.p12, p12Password: config.seal.p12Password });
+  return { blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')), templates, sealCaPem: identity.caPem };
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config } = options;
   if (!config.temporal.address) throw new Error('startStack needs config.temporal.address (start a dev server first)');
@@ -86,8 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   installRuntime(logger);
 
   const db =
-    options.database ??
-    (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), log: (msg) => logger.info(msg) }));
+    options.database ?? (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), log: (msg) => logger.info(msg) }));
   const keys = loadKeys(config);
   const codec = new AesGcmCodec([{ id: keys.payloadKeyId, key: keys.payload }]);
   if (config.apiKey) await ensureTenantWithKey(db.prisma, keys, 'default', 'Default tenant', config.apiKey);
@@ -112,7 +127,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (options.api) {
     const usesSandbox = config.sms.provider === 'sandbox' || config.whatsapp.provider === 'sandbox';
     const sandbox = usesSandbox ? new SandboxStore(options.sandboxInMemory ? undefined : path.join(config.dataDir, 'sandbox', 'state.json')) : undefined;
-    app = await buildApp({ config, prisma: db.prisma, temporal: client, keys, codec, sandbox, logStream: options.logStream });
+    app = await buildApp({
+      config,
+      prisma: db.prisma,
+      temporal: client,
+      keys,
+      codec,
+      sandbox,
+      logStream: options.logStream,
+      processes: await processDeps(config),
+    });
     url = await app.listen({ port: config.port, host: config.host });
   }
 

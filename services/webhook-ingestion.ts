@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { hashCode } from '../domain/otp-code';
+import { findOptInToken, optInTokenHash } from '../documents/click-to-chat';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
 import {
@@ -18,6 +19,7 @@ import {
   type StatusEvent,
 } from '../shared/messaging';
 import { statusesBefore } from '../shared/delivery-status';
+import { processWorkflowId } from '../shared/process';
 
 export interface IngestResult {
   received: number;
@@ -59,7 +61,17 @@ export class WebhookIngestion {
     const { prisma } = this.deps;
     const stored = { ...event, ...(event.kind === 'message' && event.text !== undefined ? { text: undefined, textSha256: sha256(event.text) } : {}) };
     const inserted = await prisma.inboxEvent.createMany({
-      data: [{ id: `evt_${randomBytes(12).toString('base64url')}`, provider: event.provider, channel: event.channel, eventKey: event.eventKey, kind: event.kind, messageId: event.messageId, payload: stored as object }],
+      data: [
+        {
+          id: `evt_${randomBytes(12).toString('base64url')}`,
+          provider: event.provider,
+          channel: event.channel,
+          eventKey: event.eventKey,
+          kind: event.kind,
+          messageId: event.messageId,
+          payload: stored as object,
+        },
+      ],
       skipDuplicates: true,
     });
     if (inserted.count === 0) {
@@ -88,7 +100,13 @@ export class WebhookIngestion {
     });
     // A status that does not move the message forward (late `sent` after `read`) changes nothing.
     if (advanced.count === 0) return undefined;
-    await this.signal(message.workflowId, messageStatusSignal, { messageId: event.messageId, status: event.status, at: event.at, channel: event.channel, errors: event.errors });
+    await this.signal(message.workflowId, messageStatusSignal, {
+      messageId: event.messageId,
+      status: event.status,
+      at: event.at,
+      channel: event.channel,
+      errors: event.errors,
+    });
     return message.workflowId;
   }
 
@@ -104,8 +122,12 @@ export class WebhookIngestion {
       contextId: event.contextId,
       document: event.document,
       ...(event.text !== undefined
-        ? { textHash: hashCode(this.deps.keys.otpHash, target.subjectId, event.text), ...(target.expects === 'text' ? { text: event.text } : {}) }
+        ? {
+            textHash: hashCode(this.deps.keys.otpHash, target.subjectId, target.expects === 'otp' ? typedCode(event.text) : event.text),
+            ...(target.expects === 'text' ? { text: event.text } : {}),
+          }
         : {}),
+      ...(target.expects === 'opt_in_token' ? { optInToken: true } : {}),
     };
     await this.signal(target.workflowId, inboundMessageSignal, signal);
     return target.workflowId;
@@ -118,7 +140,12 @@ export class WebhookIngestion {
       ON CONFLICT (business_number, customer) DO UPDATE SET last_inbound_at = GREATEST(conversation_window.last_inbound_at, EXCLUDED.last_inbound_at)`;
   }
 
-  /** Button payload → its subject; reply context → the workflow that sent that message; free text → the newest wait for this phone. */
+  /**
+   * Button payload → its subject; reply context → the workflow that sent that message; a click-to-chat
+   * token → its process; other free text → the newest wait for this phone. So when two of a customer's
+   * processes wait for text at once, the one that asked last gets it, and a reply quoting (context) a
+   * message of the other one goes to that other one.
+   */
   private async route(event: InboundEvent): Promise<{ workflowId: string; subjectId: string; expects: string } | undefined> {
     const { prisma } = this.deps;
     if (event.buttonPayload) {
@@ -130,6 +157,12 @@ export class WebhookIngestion {
       const original = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.contextId } });
       const wait = original && (await prisma.conversationWait.findUnique({ where: { workflowId: original.workflowId } }));
       if (wait) return { workflowId: wait.workflowId, subjectId: wait.subjectId, expects: wait.expects };
+    }
+    // A point-of-sale opt-in: the customer's first message carries the process's one-time token.
+    const token = event.text !== undefined ? findOptInToken(event.text) : undefined;
+    if (token) {
+      const row = await prisma.optInToken.findUnique({ where: { tokenHash: optInTokenHash(this.deps.keys.otpHash, token) } });
+      if (row) return { workflowId: processWorkflowId(row.processId), subjectId: row.processId, expects: 'opt_in_token' };
     }
     if (event.text !== undefined) {
       const wait = await prisma.conversationWait.findFirst({ where: { phone: event.from }, orderBy: { createdAt: 'desc' } });
@@ -150,4 +183,9 @@ export class WebhookIngestion {
       throw error;
     }
   }
+}
+
+/** A code as people type it in a chat: spaces and dashes between digit groups do not count. */
+function typedCode(text: string): string {
+  return text.replace(/[\s-]/g, '');
 }
