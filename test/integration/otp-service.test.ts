@@ -2,10 +2,9 @@
 // (also under concurrency), concurrent checks, failure when every channel failed, tenant settings,
 // and signed callbacks seen by a real receiver.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { VerificationService } from '../../services/verifications';
 import { verifyCallback } from '../../domain/callback-signature';
+import { callbackReceiver } from '../support/callback-receiver';
 import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
 
 let phoneSeq = Math.floor(Math.random() * 40_000_000);
@@ -20,25 +19,6 @@ async function smsBodies(t: TestStack, phone: string): Promise<string[]> {
 async function nthCode(t: TestStack, phone: string, n: number): Promise<string> {
   const body = await eventually(async () => (await smsBodies(t, phone))[n], `SMS #${n + 1}`);
   return /\b(\d{6})\b/.exec(body)![1];
-}
-
-/** A business endpoint on loopback that records callbacks (and can refuse the first ones). */
-async function callbackReceiver(failFirst = 0) {
-  const received: Array<{ headers: http.IncomingHttpHeaders; raw: string; body: any }> = [];
-  let refused = 0;
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw) });
-      if (refused < failFirst) {
-        refused++;
-        res.writeHead(503).end();
-      } else res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/testigo`, received, close: () => new Promise((r) => server.close(r)) };
 }
 
 for (const kind of databases()) {
@@ -103,7 +83,11 @@ for (const kind of databases()) {
         const canceled = await t.request('POST', `/v1/verifications/${created.body.id}/cancel`);
         assert.equal(canceled.status, 200);
         assert.equal(canceled.body.status, 'canceled');
-        assert.deepEqual((await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } })).body, { valid: false, status: 'canceled', attemptsRemaining: 5 });
+        assert.deepEqual((await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } })).body, {
+          valid: false,
+          status: 'canceled',
+          attemptsRemaining: 5,
+        });
         const again = await t.request('POST', `/v1/verifications/${created.body.id}/cancel`);
         assert.equal(again.status, 409);
         assert.equal(again.body.type, 'urn:testigo:problem:verification-not-pending');
@@ -154,8 +138,13 @@ for (const kind of databases()) {
         const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms', maxAttempts: 5 } });
         const code = await nthCode(t, phone, 0);
         const wrong = code === '000000' ? '000001' : '000000';
-        const answers = await Promise.all(Array.from({ length: 10 }, () => t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong } })));
-        assert.ok(answers.every((a) => a.status === 200 && a.body.valid === false), JSON.stringify(answers.map((a) => [a.status, a.body])));
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, () => t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong } })),
+        );
+        assert.ok(
+          answers.every((a) => a.status === 200 && a.body.valid === false),
+          JSON.stringify(answers.map((a) => [a.status, a.body])),
+        );
         const remaining = answers.map((a) => a.body.attemptsRemaining);
         assert.ok(remaining.every((r) => r >= 0));
         // each attempt that counted got a distinct remaining count 4..0; the rest were told it is exhausted
@@ -210,7 +199,8 @@ for (const kind of databases()) {
         try {
           const secret = (await t.request('GET', '/v1/settings')).body.callbackSecret as string;
           assert.match(secret, /^whsec_/);
-          const make = (extra: object = {}) => t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms', callbackUrl: receiver.url, ...extra } });
+          const make = (extra: object = {}) =>
+            t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms', callbackUrl: receiver.url, ...extra } });
 
           const approved = await make();
           const approvedCode = await nthCode(t, (await t.stack.db.prisma.verification.findUniqueOrThrow({ where: { id: approved.body.id } })).to, 0);
@@ -267,7 +257,10 @@ for (const kind of databases()) {
       it('rejects a callback URL that is not http(s)', async () => {
         const response = await t.request('POST', '/v1/verifications', { body: { to: uniquePhone(), channel: 'sms', callbackUrl: 'ftp://example.com/x' } });
         assert.equal(response.status, 400);
-        assert.deepEqual(response.body.errors.map((e: { path: string }) => e.path), ['/callbackUrl']);
+        assert.deepEqual(
+          response.body.errors.map((e: { path: string }) => e.path),
+          ['/callbackUrl'],
+        );
       });
     });
   });

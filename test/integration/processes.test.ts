@@ -1,0 +1,474 @@
+// The signing process end to end, through the real API, worker, Temporal and the sandbox, with the
+// customer played on the sandbox handset: every opt-in mode, both OTP channels, each way it can end.
+import assert from 'node:assert/strict';
+import { verifyCallback } from '../../domain/callback-signature';
+import { callbackReceiver } from '../support/callback-receiver';
+import { newPhone, processBody, samplePdf, SandboxCustomer } from '../support/customer';
+import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
+
+async function processStatus(t: TestStack, id: string, status: string, timeoutMs = 20_000): Promise<any> {
+  return eventually(
+    async () => {
+      const { body } = await t.request('GET', `/v1/processes/${id}`);
+      return body.status === status ? body : undefined;
+    },
+    `process ${id} ${status}`,
+    timeoutMs,
+  );
+}
+
+async function create(t: TestStack, overrides: Record<string, unknown> = {}) {
+  const body = await processBody(overrides);
+  const response = await t.request('POST', '/v1/processes', { body });
+  assert.equal(response.status, 201, JSON.stringify(response.body));
+  return { process: response.body, customer: new SandboxCustomer(t, body.customer.phone), body };
+}
+
+/** Plays the customer from the opt-in to the OTP prompt (English texts). */
+async function upToOtp(customer: SandboxCustomer) {
+  await customer.tap('Yes, I agree');
+  await customer.tap('Received & reviewed');
+  await customer.tap('I accept');
+}
+
+for (const kind of databases()) {
+  describe(`Signing processes (${kind})`, function () {
+    let t: TestStack;
+
+    before(async function () {
+      this.timeout(120_000);
+      // templates' review status is read on every creation here (60 s cache by default)
+      t = await startTestStack(kind, { TEMPLATE_STATUS_TTL: '0s' });
+    });
+    after(async function () {
+      this.timeout(60_000);
+      await t?.stop();
+    });
+
+    it('WhatsApp opt-in, SMS code: completed, sealed copies delivered and downloadable, callbacks signed', async function () {
+      this.timeout(90_000);
+      const receiver = await callbackReceiver();
+      try {
+        const { process, customer } = await create(t, { callbackUrl: receiver.url });
+        assert.match(process.id, /^prc_/);
+        assert.equal(process.status, 'awaiting_opt_in');
+        assert.match(process.customer.phone, /^\+34\*+\d{3}$/, 'the phone is masked');
+        assert.match(process.documents[0].sha256, /^[0-9a-f]{64}$/);
+
+        const optIn = await customer.waitFor((m) => m.type === 'template' || /WhatsApp/.test(m.text ?? ''), 'the opt-in template');
+        assert.ok(optIn.buttons?.some((b) => b.title === 'Yes, I agree'));
+        await customer.tap('Yes, I agree');
+        const document = await customer.waitFor((m) => m.type === 'document', 'the contract');
+        assert.equal(document.document!.sha256, process.documents[0].sha256, 'the customer got exactly the uploaded bytes');
+        await customer.tap('Received & reviewed');
+        await customer.tap('I accept');
+        await processStatus(t, process.id, 'awaiting_otp');
+        const code = await customer.smsCode();
+        await customer.type(code);
+        const done = await processStatus(t, process.id, 'completed', 30_000);
+
+        assert.equal(done.reason, null);
+        assert.match(done.documents[0].signedSha256, /^[0-9a-f]{64}$/);
+        const types = done.events.map((e: any) => e.type);
+        for (const type of [
+          'process.created',
+          'opt_in.requested',
+          'opt_in.accepted',
+          'documents.sent',
+          'documents.reviewed',
+          'conditions.presented',
+          'conditions.accepted',
+          'otp.sent',
+          'otp.verified',
+          'document.sealed',
+          'signed_documents.delivered',
+          'process.completed',
+        ]) {
+          assert.ok(types.includes(type), `event ${type} in ${types.join(', ')}`);
+        }
+        assert.ok(!JSON.stringify(done).includes(code), 'the code appears nowhere in the process');
+        const verified = done.events.find((e: any) => e.type === 'otp.verified');
+        assert.deepEqual([verified.detail.attempt, verified.detail.of], [1, 5]);
+
+        const original = await fetch(`${t.url}/v1/processes/${process.id}/documents/${process.documents[0].id}`, {
+          headers: { authorization: `Bearer ${t.apiKey}` },
+        });
+        const signed = await fetch(`${t.url}/v1/processes/${process.id}/documents/${process.documents[0].id}/signed`, {
+          headers: { authorization: `Bearer ${t.apiKey}` },
+        });
+        assert.equal(signed.headers.get('content-type'), 'application/pdf');
+        const originalBytes = Buffer.from(await original.arrayBuffer());
+        const signedBytes = Buffer.from(await signed.arrayBuffer());
+        assert.ok(signedBytes.subarray(0, originalBytes.length).equals(originalBytes), 'the seal is an incremental update: the original is a prefix');
+        assert.match(signedBytes.subarray(originalBytes.length).toString('latin1'), /ETSI\.CAdES\.detached/);
+
+        const delivered = await customer.waitFor(
+          (m) => m.type === 'document' && m.document!.sha256 === done.documents[0].signedSha256,
+          'the sealed copy on WhatsApp',
+        );
+        assert.match(delivered.document!.filename, /signed\.pdf$/);
+
+        const secret = (await t.request('GET', '/v1/settings')).body.callbackSecret as string;
+        const completed = await eventually(async () => receiver.received.find((r) => r.body.type === 'process.completed'), 'process.completed callback');
+        assert.ok(verifyCallback(secret, completed.raw, String(completed.headers['testigo-signature'])));
+        assert.equal(completed.body.data.id, process.id);
+        assert.equal(completed.body.data.status, 'completed');
+        const statuses = receiver.received.filter((r) => r.body.type === 'process.status_changed').map((r) => r.body.data.status);
+        for (const status of ['awaiting_review', 'awaiting_acceptance', 'awaiting_otp', 'signing', 'completed'])
+          assert.ok(statuses.includes(status), `status_changed ${status} in ${statuses}`);
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('recorded opt-in, WhatsApp code and a typed phrase: completed, consent evidence kept', async function () {
+      this.timeout(90_000);
+      const { process, customer } = await create(t, {
+        optIn: { mode: 'recorded', collectedAt: '2026-11-01T10:00:00Z', source: 'web form', text: 'Acepto recibir mis documentos por WhatsApp.' },
+        otp: { channel: 'whatsapp' },
+        extraValidations: [{ type: 'typed_phrase', phrase: 'ACEPTO' }],
+        customer: { phone: newPhone(), name: 'Ana García', locale: 'es' },
+      });
+      assert.equal(process.status, 'awaiting_review');
+      await customer.tap('Continuar');
+      await customer.tap('Recibido y revisado');
+      await customer.tap('Acepto');
+      const code = await customer.whatsappCode();
+      await customer.type(`${code.slice(0, 3)} ${code.slice(3)}`);
+      await processStatus(t, process.id, 'awaiting_validation');
+      await customer.type('  acepto ');
+      const done = await processStatus(t, process.id, 'completed', 30_000);
+      const recorded = done.events.find((e: any) => e.type === 'opt_in.recorded');
+      assert.deepEqual(recorded.detail, { collectedAt: '2026-11-01T10:00:00Z', source: 'web form', text: 'Acepto recibir mis documentos por WhatsApp.' });
+      assert.ok(done.events.some((e: any) => e.type === 'validation.passed'));
+      assert.equal(done.events.find((e: any) => e.type === 'otp.sent').channel, 'whatsapp');
+    });
+
+    it('click-to-chat: a link and QR code with a one-time token; the token from another number is refused', async function () {
+      this.timeout(90_000);
+      const { process, customer } = await create(t, { optIn: { mode: 'click_to_chat' }, channel: 'in_person' });
+      assert.match(process.optIn.link, /^https:\/\/wa\.me\/\d+\?text=/);
+      assert.match(process.optIn.qr.svg, /<svg/);
+      assert.match(process.optIn.qr.png, /^data:image\/png;base64,/);
+      const text = new URL(process.optIn.link).searchParams.get('text')!;
+      const stranger = new SandboxCustomer(t, newPhone());
+      await stranger.type(text);
+      await stranger.waitFor((m) => /another phone number/.test(m.text ?? ''), 'the refusal to the stranger');
+      assert.equal((await t.request('GET', `/v1/processes/${process.id}`)).body.status, 'awaiting_opt_in');
+      await customer.type(text);
+      await customer.waitFor((m) => m.type === 'document', 'the documents after the token');
+      const body = await processStatus(t, process.id, 'awaiting_review');
+      assert.ok(body.events.some((e: any) => e.type === 'opt_in.token_refused'));
+      assert.ok(body.events.some((e: any) => e.type === 'opt_in.accepted'));
+    });
+
+    describe('ways a process ends without completing', () => {
+      it('declined opt-in → rejected (opt_in_declined)', async function () {
+        this.timeout(60_000);
+        const { process, customer } = await create(t);
+        await customer.tap('No');
+        const body = await processStatus(t, process.id, 'rejected');
+        assert.equal(body.reason, 'opt_in_declined');
+      });
+
+      it('rejected conditions → rejected (conditions_rejected)', async function () {
+        this.timeout(60_000);
+        const { process, customer } = await create(t);
+        await customer.tap('Yes, I agree');
+        await customer.tap('Received & reviewed');
+        await customer.tap('I reject');
+        assert.equal((await processStatus(t, process.id, 'rejected')).reason, 'conditions_rejected');
+      });
+
+      it('wrong codes until the attempts run out → rejected (otp_failed), the customer told how many remain', async function () {
+        this.timeout(60_000);
+        const { process, customer } = await create(t, { otp: { maxAttempts: 2 } });
+        await upToOtp(customer);
+        await customer.smsCode();
+        await customer.type('000000');
+        await customer.waitFor((m) => /1 attempt left/.test(m.text ?? ''), 'attempts left');
+        await customer.type('000001');
+        const body = await processStatus(t, process.id, 'rejected');
+        assert.equal(body.reason, 'otp_failed');
+        assert.equal(body.events.filter((e: any) => e.type === 'otp.attempt_failed').length, 2);
+      });
+
+      it('a wrong ID digits answer three times → rejected (validation_failed)', async function () {
+        this.timeout(60_000);
+        const { process, customer } = await create(t, { extraValidations: [{ type: 'id_last_digits', digits: '1234' }] });
+        await upToOtp(customer);
+        await customer.type(await customer.smsCode());
+        await processStatus(t, process.id, 'awaiting_validation');
+        for (const wrong of ['9999', '8888', '7777']) await customer.type(wrong);
+        assert.equal((await processStatus(t, process.id, 'rejected')).reason, 'validation_failed');
+      });
+
+      it('an expired code offers a new one; the new code completes', async function () {
+        this.timeout(90_000);
+        const { process, customer } = await create(t, { timeouts: { otp: '30s' } });
+        await upToOtp(customer);
+        const first = await customer.smsCode();
+        await customer.tap('Send a new code', { timeoutMs: 45_000 });
+        const second = await customer.smsCode(1);
+        assert.notEqual(second, first);
+        await customer.type(first);
+        await customer.waitFor((m) => /not correct/.test(m.text ?? ''), 'the old code refused');
+        await customer.type(second);
+        const body = await processStatus(t, process.id, 'completed', 30_000);
+        assert.ok(body.events.some((e: any) => e.type === 'otp.expired'));
+      });
+
+      it('silence: one reminder, then the step expires (step_timeout)', async function () {
+        this.timeout(60_000);
+        const { process, customer } = await create(t, { timeouts: { step: '12s', reminder: '5s' } });
+        await customer.tap('Yes, I agree');
+        await customer.waitFor((m) => /still waiting/.test(m.text ?? ''), 'the reminder');
+        const body = await processStatus(t, process.id, 'expired', 30_000);
+        assert.equal(body.reason, 'step_timeout');
+        assert.equal(body.events.filter((e: any) => e.type === 'reminder.sent').length, 1);
+      });
+
+      it('a number not on WhatsApp (131026) → failed (not_on_whatsapp)', async function () {
+        this.timeout(60_000);
+        const phone = newPhone();
+        await t.request('POST', '/sandbox/api/faults', { body: { notOnWhatsApp: [phone] }, apiKey: null });
+        try {
+          const { process } = await create(t, { customer: { phone, name: 'Nadie', locale: 'en' } });
+          assert.equal((await processStatus(t, process.id, 'failed')).reason, 'not_on_whatsapp');
+        } finally {
+          await t.request('DELETE', '/sandbox/api/faults', { apiKey: null });
+        }
+      });
+
+      for (const step of ['awaiting_opt_in', 'awaiting_review', 'awaiting_acceptance', 'awaiting_otp']) {
+        it(`cancel while ${step} → canceled; a second cancel is 409`, async function () {
+          this.timeout(60_000);
+          const { process, customer } = await create(t);
+          const plays: Record<string, string[]> = {
+            awaiting_opt_in: [],
+            awaiting_review: ['Yes, I agree'],
+            awaiting_acceptance: ['Yes, I agree', 'Received & reviewed'],
+            awaiting_otp: ['Yes, I agree', 'Received & reviewed', 'I accept'],
+          };
+          for (const title of plays[step]) await customer.tap(title);
+          await processStatus(t, process.id, step);
+          const canceled = await t.request('POST', `/v1/processes/${process.id}/cancel`);
+          assert.equal(canceled.status, 200, JSON.stringify(canceled.body));
+          assert.equal(canceled.body.status, 'canceled');
+          assert.equal(canceled.body.reason, 'canceled_by_business');
+          const again = await t.request('POST', `/v1/processes/${process.id}/cancel`);
+          assert.equal(again.status, 409);
+          assert.equal(again.body.processStatus, 'canceled');
+        });
+      }
+    });
+
+    describe('conversation rules', () => {
+      it('duplicated webhooks (every POST delivered three times) have no second effect', async function () {
+        this.timeout(90_000);
+        await t.request('POST', '/sandbox/api/faults', { body: { duplicateWebhooks: 3, reorderStatuses: true }, apiKey: null });
+        try {
+          const { process, customer } = await create(t, { documents: [{ name: 'a.pdf', contentBase64: (await samplePdf('A')).toString('base64') }] });
+          await customer.tap('Yes, I agree');
+          await customer.tap("I didn't get them");
+          await customer.waitFor((m) => /sent them again/.test(m.text ?? ''), 'the re-send');
+          await customer.tap('Received & reviewed');
+          await customer.tap('I accept');
+          await customer.type(await customer.smsCode());
+          const body = await processStatus(t, process.id, 'completed', 30_000);
+          assert.equal(body.events.filter((e: any) => e.type === 'documents.not_received').length, 1, 'one tap, one re-send');
+          assert.equal(body.events.filter((e: any) => e.type === 'documents.sent').length, 2);
+          const documents = (await customer.chat()).filter((m) => m.type === 'document');
+          assert.equal(documents.length, 3, 'original twice (sent + re-sent) and the sealed copy once');
+        } finally {
+          await t.request('DELETE', '/sandbox/api/faults', { apiKey: null });
+        }
+      });
+
+      it('two processes wait for one customer’s code: the one that asked last gets typed text, a quoted reply goes to its own', async function () {
+        this.timeout(90_000);
+        const phone = newPhone();
+        const first = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
+        await upToOtp(first.customer);
+        const firstCode = await first.customer.smsCode();
+        await processStatus(t, first.process.id, 'awaiting_otp');
+        const after = await first.customer.mark();
+        const second = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
+        // both processes' buttons are on one handset: tap only the second one's
+        await second.customer.tap('Yes, I agree', { after });
+        await second.customer.tap('Received & reviewed', { after });
+        await second.customer.tap('I accept', { after });
+        const secondCode = await second.customer.smsCode(1);
+        await processStatus(t, second.process.id, 'awaiting_otp');
+        await second.customer.type(secondCode);
+        await processStatus(t, second.process.id, 'completed', 30_000);
+        // the first process's prompt, quoted: the reply goes to it
+        const prompt = (await first.customer.chat()).find((m) => /code by SMS/.test(m.text ?? ''))!;
+        await first.customer.send({ text: firstCode, contextId: prompt.id });
+        await processStatus(t, first.process.id, 'completed', 30_000);
+      });
+
+      it('the 24-hour window closing mid-process: the reminder template re-opens it, then the step goes on', async function () {
+        this.timeout(90_000);
+        const { process, customer } = await create(t);
+        await customer.tap('Yes, I agree');
+        await processStatus(t, process.id, 'awaiting_review');
+        await customer.tap('Received & reviewed');
+        await processStatus(t, process.id, 'awaiting_acceptance');
+        // 25 hours pass without the customer writing (both in our window record and at the emulated Meta)
+        await t.stack.db.prisma.conversationWindow.updateMany({
+          where: { customer: customer.phone },
+          data: { lastInboundAt: new Date(Date.now() - 25 * 3_600_000) },
+        });
+        await customer.tap('I accept');
+        await customer.type(await customer.smsCode());
+        await processStatus(t, process.id, 'completed', 30_000);
+      });
+    });
+
+    describe('the API', () => {
+      it('multipart upload: a process JSON field and PDF files', async function () {
+        this.timeout(60_000);
+        const form = new FormData();
+        const body = await processBody();
+        delete body.documents;
+        form.set('process', JSON.stringify(body));
+        form.append('documents', new Blob([new Uint8Array(await samplePdf('Uno'))], { type: 'application/pdf' }), 'uno.pdf');
+        form.append('documents', new Blob([new Uint8Array(await samplePdf('Dos', 3))], { type: 'application/pdf' }), 'dos.pdf');
+        const response = await fetch(`${t.url}/v1/processes`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}` }, body: form });
+        const created = await response.json();
+        assert.equal(response.status, 201, JSON.stringify(created));
+        assert.deepEqual(
+          created.documents.map((d: any) => [d.name, d.pages]),
+          [
+            ['uno.pdf', 1],
+            ['dos.pdf', 3],
+          ],
+        );
+      });
+
+      it('bad input: 400 naming every bad field, nothing stored, nothing started', async function () {
+        this.timeout(60_000);
+        const before = await t.stack.db.prisma.process.count();
+        const pdf = (await samplePdf()).toString('base64');
+        const cases: Array<[string, Record<string, unknown>, number, string[]]> = [
+          [
+            'not a PDF',
+            { documents: [{ name: 'x.pdf', contentBase64: Buffer.from('GIF89a not a pdf').toString('base64') }] },
+            400,
+            ['/documents/0/contentBase64'],
+          ],
+          [
+            'broken PDF',
+            { documents: [{ name: 'x.pdf', contentBase64: Buffer.from('%PDF-1.7\n1 0 obj <<').toString('base64') }] },
+            400,
+            ['/documents/0/contentBase64'],
+          ],
+          ['11 documents', { documents: Array.from({ length: 11 }, (_, i) => ({ name: `d${i}.pdf`, contentBase64: pdf })) }, 400, ['/documents']],
+          [
+            'bad phone and unknown validation',
+            { customer: { phone: '600111222', name: 'Ana' }, extraValidations: [{ type: 'selfie' }] },
+            400,
+            ['/customer/phone', '/extraValidations/0'],
+          ],
+          ['unparsable durations', { timeouts: { step: 'three days', process: '7 weeks' } }, 400, ['/timeouts/step', '/timeouts/process']],
+          ['non-http callback', { callbackUrl: 'ftp://business.example/x' }, 400, ['/callbackUrl']],
+          ['recorded opt-in without its evidence', { optIn: { mode: 'recorded' } }, 400, ['/optIn/collectedAt', '/optIn/source', '/optIn/text']],
+          [
+            'oversized document',
+            {
+              documents: [
+                { name: 'big.pdf', contentBase64: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(21 * 1024 * 1024, 32)]).toString('base64') },
+              ],
+            },
+            413,
+            ['/documents/0/contentBase64'],
+          ],
+        ];
+        for (const [name, overrides, status, paths] of cases) {
+          const response = await t.request('POST', '/v1/processes', { body: await processBody(overrides) });
+          assert.equal(response.status, status, `${name}: ${JSON.stringify(response.body).slice(0, 300)}`);
+          assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/);
+          const named = (response.body.errors ?? []).map((e: any) => e.path);
+          for (const path of paths)
+            assert.ok(
+              named.some((p: string) => p === path || p.startsWith(`${path}/`)),
+              `${name}: ${path} named in ${JSON.stringify(named)}`,
+            );
+        }
+        assert.equal(await t.stack.db.prisma.process.count(), before, 'nothing stored');
+      });
+
+      it('Idempotency-Key replays the first response; another tenant cannot see the process', async function () {
+        this.timeout(60_000);
+        const body = await processBody();
+        const headers = { 'idempotency-key': `k-${Date.now()}` };
+        const first = await t.request('POST', '/v1/processes', { body, headers });
+        const again = await t.request('POST', '/v1/processes', { body, headers });
+        assert.equal(first.status, 201);
+        assert.deepEqual(again.body.id, first.body.id);
+        const other = await t.request('POST', '/v1/processes', { body: { ...body, reference: 'other' }, headers });
+        assert.equal(other.status, 409);
+        await t.stack.db.prisma.tenant.create({ data: { id: 'other-tenant', name: 'Other', callbackSecret: 'x' } });
+        const { hashApiKey } = await import('../../domain/tenants');
+        await t.stack.db.prisma.apiKey.create({
+          data: { id: 'key_other', tenantId: 'other-tenant', keyHash: hashApiKey('tsk_other_tenant_key'), prefix: 'tsk_othe' },
+        });
+        for (const path of [`/v1/processes/${first.body.id}`, `/v1/processes/${first.body.id}/documents/${first.body.documents[0].id}`]) {
+          assert.equal((await t.request('GET', path, { apiKey: 'tsk_other_tenant_key' })).status, 404);
+        }
+        assert.equal((await t.request('POST', `/v1/processes/${first.body.id}/cancel`, { apiKey: 'tsk_other_tenant_key' })).status, 404);
+        const list = await t.request('GET', '/v1/processes', { apiKey: 'tsk_other_tenant_key' });
+        assert.deepEqual(list.body.items, []);
+      });
+
+      it('lists by status and reference, newest first, with a cursor', async function () {
+        this.timeout(60_000);
+        const reference = `LIST-${Date.now()}`;
+        const ids: string[] = [];
+        for (let i = 0; i < 3; i++) ids.push((await t.request('POST', '/v1/processes', { body: await processBody({ reference }) })).body.id);
+        const page1 = await t.request('GET', `/v1/processes?reference=${reference}&limit=2`);
+        assert.deepEqual(
+          page1.body.items.map((p: any) => p.id),
+          [ids[2], ids[1]],
+        );
+        const page2 = await t.request('GET', `/v1/processes?reference=${reference}&limit=2&cursor=${page1.body.nextCursor}`);
+        assert.deepEqual(
+          page2.body.items.map((p: any) => p.id),
+          [ids[0]],
+        );
+        assert.equal(page2.body.nextCursor, null);
+        const awaiting = await t.request('GET', `/v1/processes?reference=${reference}&status=awaiting_opt_in`);
+        assert.equal(awaiting.body.items.length, 3);
+        assert.equal((await t.request('GET', `/v1/processes?reference=${reference}&status=completed`)).body.items.length, 0);
+        assert.equal((await t.request('GET', '/v1/processes?status=done')).status, 400);
+      });
+
+      it('a template WhatsApp has not approved: 422 naming it, nothing started', async function () {
+        this.timeout(60_000);
+        await t.request('POST', '/sandbox/api/templates/review', {
+          body: { name: 'testigo_opt_in', language: 'en', status: 'REJECTED', reason: 'test' },
+          apiKey: null,
+        });
+        try {
+          const before = await t.stack.db.prisma.process.count();
+          const response = await t.request('POST', '/v1/processes', { body: await processBody() });
+          assert.equal(response.status, 422, JSON.stringify(response.body));
+          assert.match(response.body.detail, /testigo_opt_in \(en\): REJECTED/);
+          assert.equal(await t.stack.db.prisma.process.count(), before, 'nothing stored');
+          // Spanish is still approved: a Spanish process starts
+          const es = await t.request('POST', '/v1/processes', { body: await processBody({ customer: { phone: newPhone(), name: 'Ana', locale: 'es' } }) });
+          assert.equal(es.status, 201);
+        } finally {
+          await t.request('POST', '/sandbox/api/templates/review', { body: { name: 'testigo_opt_in', language: 'en', status: 'APPROVED' }, apiKey: null });
+        }
+      });
+
+      it('publishes the seal CA', async function () {
+        const response = await fetch(`${t.url}/.well-known/testigo-ca.pem`);
+        assert.equal(response.status, 200);
+        assert.match(await response.text(), /^-----BEGIN CERTIFICATE-----/);
+      });
+    });
+  });
+}
