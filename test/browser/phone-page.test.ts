@@ -1,8 +1,9 @@
 // The phone simulator page in headless Chromium, played as a customer would: read the business's
 // messages, tap a reply button, copy a code and send it, and watch ticks change without reloading.
-// The sandbox runs alone (no app), posting its webhooks to a local receiver that checks signatures.
+// The first suite runs the sandbox alone (no app), posting its webhooks to a local receiver that
+// checks signatures; the second plays a whole signing process against the real stack.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { SANDBOX_WHATSAPP } from '../../platform/config';
 import { sandboxPlugin } from '../../sandbox';
 import { SandboxStore } from '../../sandbox/store';
+import { newPhone, samplePdf } from '../support/customer';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const PHONE = '+34600123456';
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
@@ -190,6 +193,143 @@ describe('phone simulator page (headless Chromium)', function () {
     assert.equal(await bubble(thanks).locator('.tick').innerText(), '✓✓');
     assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true);
     await page.screenshot({ path: '/tmp/phone-page.png', fullPage: true });
+  });
+});
+
+describe('phone simulator page: a whole contract played in Chromium', function () {
+  // Temporal, the worker, the seal and the browser together: generous, the flow itself takes seconds.
+  this.timeout(120_000);
+  let t: TestStack;
+  let userDataDir: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async function () {
+    this.timeout(120_000);
+    t = await startTestStack('pglite');
+    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+      // a phone-sized window, as the customer would hold it
+      viewport: { width: 420, height: 860 },
+    });
+    page = await context.newPage();
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await context?.close();
+    await t?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  /** What the page's document link serves (the same URL the customer's browser opens). */
+  async function download(link: ReturnType<Page['locator']>): Promise<Buffer> {
+    const response = await fetch((await link.getAttribute('href'))!);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/pdf');
+    return Buffer.from(await response.arrayBuffer());
+  }
+
+  it('the customer opts in, reviews, accepts, reads the SMS code, types it and receives the sealed contract, all on the page', async () => {
+    // The business's brand is what the customer reads in every text, so the page must show it.
+    const brand = 'Banco Acme';
+    const settings = await t.request('PATCH', '/v1/settings', { body: { brand } });
+    assert.equal(settings.status, 200, JSON.stringify(settings.body));
+    const phone = newPhone();
+    const reference = `C-${Date.now()}`;
+    const pdf = await samplePdf('Contrato de préstamo');
+    const created = await t.request('POST', '/v1/processes', {
+      body: {
+        reference,
+        customer: { phone, name: 'Ana García', locale: 'es', identification: { level: 'identified', reference: 'crm-889' } },
+        optIn: { mode: 'whatsapp' },
+        documents: [{ name: 'contrato.pdf', contentBase64: pdf.toString('base64') }],
+        otp: { channel: 'sms' },
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const processId: string = created.body.id;
+
+    // The customer picks their handset on the sandbox page, as a person would: typing the number.
+    await page.goto(`${t.url}/sandbox`);
+    await page.fill('#phone', phone);
+    await page.press('#phone', 'Enter');
+    const chat = page.locator('#messages');
+    const business = chat.locator('[data-from="business"]');
+    const button = (title: string) => chat.getByRole('button', { name: title, exact: true });
+    const wait = { timeout: 30_000 };
+
+    // 1. Opt-in: the Spanish template names the business and asks to use WhatsApp.
+    const optIn = business.filter({ hasText: `${brand} quiere enviarte por WhatsApp los documentos de ${reference}` });
+    await optIn.waitFor(wait);
+    await button('Sí, acepto').click();
+    await chat.locator('[data-from="customer"]', { hasText: 'Sí, acepto' }).waitFor(wait);
+
+    // 2. The contract arrives as a document: its name is shown and its link serves the uploaded bytes.
+    const contract = chat.locator('a[data-document="contrato.pdf"]');
+    await contract.waitFor(wait);
+    assert.match(await contract.innerText(), /contrato\.pdf/);
+    assert.match(await contract.innerText(), new RegExp(`sha256 ${sha256(pdf).slice(0, 16)}`));
+    assert.equal(sha256(await download(contract)), sha256(pdf), 'the page offers exactly the uploaded PDF');
+    await business.filter({ hasText: 'Léelos con calma' }).waitFor(wait);
+    await button('Recibido y revisado').click();
+
+    // 3. Acceptance of the conditions.
+    await business.filter({ hasText: `¿Aceptas las condiciones de ${reference} que te ha enviado ${brand}?` }).waitFor(wait);
+    await button('Acepto').click();
+
+    // 4. The chat says a code went by SMS; the customer reads it on the SMS tab, from the text shown.
+    await business.filter({ hasText: 'te hemos enviado por SMS un código de 6 dígitos' }).waitFor(wait);
+    await page.click('#tab-sms');
+    const sms = chat.locator('[data-sms-id]').last();
+    await sms.waitFor(wait);
+    const smsText = await sms.locator('.text').innerText();
+    const code = /código de verificación es (\d{6})\b/.exec(smsText)?.[1];
+    assert.ok(code, `a 6-digit code in the SMS shown: ${smsText}`);
+
+    // Back to the chat, type the code and send it.
+    await page.click('#tab-whatsapp');
+    await optIn.waitFor(wait);
+    await page.fill('#composer-text', code);
+    await page.click('#composer-send');
+    await chat.locator('[data-from="customer"]', { hasText: code }).waitFor(wait);
+
+    // 5. The sealed copy arrives, then the closing text.
+    const signed = chat.locator('a[data-document$=".signed.pdf"]');
+    await signed.waitFor({ timeout: 60_000 });
+    assert.equal(await signed.getAttribute('data-document'), 'contrato.signed.pdf');
+    assert.match(await signed.innerText(), /contrato\.signed\.pdf/);
+    await business.filter({ hasText: `Estos son tus documentos de ${reference}, firmados y sellados.` }).waitFor(wait);
+    await business.filter({ hasText: `Proceso completado. ${brand} ha recibido tu conformidad. Gracias.` }).waitFor(wait);
+    const signedBytes = await download(signed);
+
+    // The business sees the same outcome through the API: completed, and the sealed file is the one the page offers.
+    const done = await eventually(
+      async () => {
+        const { body } = await t.request('GET', `/v1/processes/${processId}`);
+        return body.status === 'completed' ? body : undefined;
+      },
+      'the process completed',
+      30_000,
+    );
+    assert.equal(done.documents.length, 1);
+    assert.equal(done.documents[0].sha256, sha256(pdf));
+    assert.equal(done.documents[0].signedSha256, sha256(signedBytes), 'the page offers the sealed PDF the process recorded');
+    assert.ok(signedBytes.subarray(0, pdf.length).equals(pdf), 'the sealed copy is the original plus an incremental update');
+
+    // Every business message of the flow was shown as read: the customer had the chat open.
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('[data-from="business"]')).every((b) => b.getAttribute('data-status') === 'read'),
+      undefined,
+      wait,
+    );
+    const shot = path.join(os.tmpdir(), `testigo-phone-contract-${process.pid}.png`);
+    await page.screenshot({ path: shot });
+    console.log(`    screenshot of the final chat: ${shot}`);
   });
 });
 
