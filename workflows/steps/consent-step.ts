@@ -29,9 +29,9 @@ export class ConsentStep {
   async run(): Promise<void> {
     const c = this.conversation;
     const { input } = c;
-    await c.begin('awaiting_otp', 'otp');
     // Free text from this customer now comes here, as a keyed hash bound to this process.
     await setConversationWait({ processId: input.processId, phone: input.customer.phone, expects: 'otp' });
+    await c.begin('awaiting_otp', 'otp');
     for (;;) {
       const { otp, expiresAt } = await this.sendCode();
       const outcome = await this.collect(otp, expiresAt);

@@ -32,9 +32,10 @@ export class ValidationStep {
     const c = this.conversation;
     const { input } = c;
     if (input.extraValidations.length === 0) return;
-    await c.begin('awaiting_validation', 'validation');
-    // The typed text itself is needed here (not a hash): the wait asks the webhook for it.
+    // The typed text itself is needed here (not a hash): the wait asks the webhook for it — before the
+    // status says we are waiting, so nothing typed after that can arrive as a bare hash.
     await setConversationWait({ processId: input.processId, phone: input.customer.phone, expects: 'text' });
+    await c.begin('awaiting_validation', 'validation');
     for (const [index, validation] of input.extraValidations.entries()) {
       const ask = async () => {
         if (validation.type === 'typed_phrase') await c.say('validation_prompt', 'validation_typed_phrase', { phrase: validation.phrase });
