@@ -87,7 +87,6 @@ export function createProcessActivities(deps: ActivityDeps) {
         message: {
           kind: 'document',
           filename,
-          caption: filename,
           media: async () => deps.whatsapp.uploadMedia(await blobs.get(sha256), 'application/pdf', filename),
         },
         options: { correlationId: input.processId },
