@@ -1,8 +1,13 @@
 // The signing process end to end, through the real API, worker, Temporal and the sandbox, with the
 // customer played on the sandbox handset: every opt-in mode, both OTP channels, each way it can end.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { verifyCallback } from '../../domain/callback-signature';
 import { callbackReceiver } from '../support/callback-receiver';
+import { pdfsig, pyhankoValidate } from '../support/pdf-validators';
+import { startTestTsa, type TestTsa } from '../support/tsa';
 import { newPhone, processBody, samplePdf, SandboxCustomer } from '../support/customer';
 import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
 
@@ -22,6 +27,22 @@ async function create(t: TestStack, overrides: Record<string, unknown> = {}) {
   const response = await t.request('POST', '/v1/processes', { body });
   assert.equal(response.status, 201, JSON.stringify(response.body));
   return { process: response.body, customer: new SandboxCustomer(t, body.customer.phone), body };
+}
+
+/** Downloads the sealed copy and has pyHanko and pdfsig validate it against the CA the API publishes (plus extra anchors). */
+async function validateSealed(t: TestStack, processId: string, documentId: string, extraTrust: string[] = []): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-sealed-'));
+  const signed = await fetch(`${t.url}/v1/processes/${processId}/documents/${documentId}/signed`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+  writeFileSync(path.join(dir, 'signed.pdf'), Buffer.from(await signed.arrayBuffer()));
+  writeFileSync(path.join(dir, 'ca.pem'), await (await fetch(`${t.url}/.well-known/testigo-ca.pem`)).text());
+  const trust = [path.join(dir, 'ca.pem'), ...extraTrust];
+  const { status } = await pyhankoValidate(path.join(dir, 'signed.pdf'), trust);
+  assert.match(status.output, /:INTACT:TRUSTED/, status.output);
+  assert.equal(status.code, 0, status.output);
+  const poppler = await pdfsig(path.join(dir, 'signed.pdf'), trust);
+  assert.match(poppler.output, /Signature Validation: Signature is Valid\./, poppler.output);
+  assert.match(poppler.output, /Signature Type: ETSI\.CAdES\.detached/, poppler.output);
+  return status.output;
 }
 
 /** Plays the customer from the opt-in to the OTP prompt (English texts). */
@@ -101,6 +122,8 @@ for (const kind of databases()) {
         const signedBytes = Buffer.from(await signed.arrayBuffer());
         assert.ok(signedBytes.subarray(0, originalBytes.length).equals(originalBytes), 'the seal is an incremental update: the original is a prefix');
         assert.match(signedBytes.subarray(originalBytes.length).toString('latin1'), /ETSI\.CAdES\.detached/);
+
+        await validateSealed(t, process.id, process.documents[0].id);
 
         const delivered = await customer.waitFor(
           (m) => m.type === 'document' && m.document!.sha256 === done.documents[0].signedSha256,
@@ -359,6 +382,14 @@ for (const kind of databases()) {
             ['/documents/0/contentBase64'],
           ],
           [
+            'encrypted PDF',
+            {
+              documents: [{ name: 'x.pdf', contentBase64: readFileSync(new URL('../fixtures/pdf/encrypted-aes256.pdf', import.meta.url)).toString('base64') }],
+            },
+            400,
+            ['/documents/0/contentBase64'],
+          ],
+          [
             'broken PDF',
             { documents: [{ name: 'x.pdf', contentBase64: Buffer.from('%PDF-1.7\n1 0 obj <<').toString('base64') }] },
             400,
@@ -472,3 +503,31 @@ for (const kind of databases()) {
     });
   });
 }
+
+describe('Signing processes with a time-stamp authority (TSA_URL)', function () {
+  let t: TestStack;
+  let tsa: TestTsa;
+
+  before(async function () {
+    this.timeout(120_000);
+    tsa = await startTestTsa();
+    t = await startTestStack('pglite', { TSA_URL: tsa.url });
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await t?.stop();
+    await tsa?.stop();
+  });
+
+  it('seals PAdES B-T: the timestamp token validates and is trusted', async function () {
+    this.timeout(90_000);
+    const { process, customer } = await create(t);
+    await upToOtp(customer);
+    await customer.type(await customer.smsCode());
+    const done = await processStatus(t, process.id, 'completed', 30_000);
+    assert.equal(done.events.find((e: any) => e.type === 'document.sealed').detail.level, 'B-T');
+    const status = await validateSealed(t, process.id, process.documents[0].id, [tsa.caPath]);
+    assert.match(status, /TIMESTAMP_TOKEN<INTACT:TRUSTED>/, status);
+    assert.ok(tsa.requests >= 1);
+  });
+});
