@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyCallback } from '../../domain/callback-signature';
+import { processStateQuery } from '../../shared/process';
+import { PHONE, REFERENCE, STATUS } from '../../shared/search-attributes';
 import { callbackReceiver } from '../support/callback-receiver';
 import { pdfsig, pyhankoValidate } from '../support/pdf-validators';
 import { startTestTsa, type TestTsa } from '../support/tsa';
@@ -70,7 +72,7 @@ for (const kind of databases()) {
       this.timeout(90_000);
       const receiver = await callbackReceiver();
       try {
-        const { process, customer } = await create(t, { callbackUrl: receiver.url });
+        const { process, customer, body } = await create(t, { callbackUrl: receiver.url });
         assert.match(process.id, /^prc_/);
         assert.equal(process.status, 'awaiting_opt_in');
         assert.match(process.customer.phone, /^\+34\*+\d{3}$/, 'the phone is masked');
@@ -124,6 +126,15 @@ for (const kind of databases()) {
         assert.match(signedBytes.subarray(originalBytes.length).toString('latin1'), /ETSI\.CAdES\.detached/);
 
         await validateSealed(t, process.id, process.documents[0].id);
+
+        // operators: search attributes without PII, the live state as a query, a summary naming the reference
+        const handle = t.stack.client.workflow.getHandle(`process-${process.id}`);
+        const description = await handle.describe();
+        assert.equal(description.typedSearchAttributes.get(REFERENCE), body.reference);
+        assert.equal(description.typedSearchAttributes.get(STATUS), 'completed');
+        assert.equal(description.typedSearchAttributes.get(PHONE), process.customer.phone, 'masked');
+        assert.match((await description.staticSummary()) ?? '', new RegExp(body.reference));
+        assert.equal((await handle.query(processStateQuery)).status, 'completed');
 
         const delivered = await customer.waitFor(
           (m) => m.type === 'document' && m.document!.sha256 === done.documents[0].signedSha256,
