@@ -1,7 +1,7 @@
 // Application service behind the verification routes: the database read model for reads and
 // tenant scoping, Temporal for everything that changes a verification.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { hashCode } from '../domain/otp-code';
 import { maskPhone } from '../domain/phone';
@@ -23,6 +23,7 @@ import {
   type VerificationInput,
 } from '../shared/verification';
 import { HttpProblem } from './problem';
+import { isClosedOrRejected, runUpdate } from './workflow-updates';
 
 /** A request to start a verification, already validated (api/schemas/verifications.ts publishes its schema; defaults are applied here). */
 export interface CreateVerificationRequest {
@@ -45,12 +46,6 @@ export interface VerificationServiceDeps {
   taskQueue: string;
   keys: Keys;
 }
-
-/** How long an API call waits for the workflow to answer an update before giving up with a 503. */
-const UPDATE_TIMEOUT_MS = 10_000;
-/** gRPC NOT_FOUND: the workflow closed while the update was in flight. */
-const GRPC_NOT_FOUND = 5;
-const GRPC_FAILED_PRECONDITION = 9;
 
 function tooManySends(retryAfterSeconds: number, phone: string): HttpProblem {
   return new HttpProblem(
@@ -212,27 +207,9 @@ export class VerificationService {
     return present(await this.find(tenantId, id));
   }
 
-  /**
-   * Runs an update with a deadline (with no worker polling, the SDK would otherwise retry forever), under
-   * one update id for all tries. The server fails in-flight updates when the workflow task they rode on
-   * failed — e.g. UnhandledCommand when a webhook's signal landed during that task — and nothing was
-   * accepted then, so the call is simply tried again; the fixed id makes even a doubtful retry count once.
-   */
-  private async update<T>(row: Verification, call: (handle: WorkflowHandle, updateId: string) => Promise<T>, updateId: string = randomUUID()): Promise<T> {
-    const handle = this.deps.temporal.workflow.getHandle(row.workflowId);
-    const deadline = AbortSignal.timeout(UPDATE_TIMEOUT_MS);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.deps.temporal.withAbortSignal(deadline, () => call(handle, updateId));
-      } catch (error) {
-        if (isClosedOrRejected(error)) throw error;
-        if (isTaskFailure(error) && attempt < 5 && !deadline.aborted) {
-          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-          continue;
-        }
-        throw new HttpProblem(503, 'temporal-unavailable', 'Service Unavailable', 'The verification did not answer in time; retry.');
-      }
-    }
+  /** An update on this verification's workflow (services/workflow-updates.ts: deadline, one id for every try). */
+  private update<T>(row: Verification, call: (handle: WorkflowHandle, updateId: string) => Promise<T>, updateId?: string): Promise<T> {
+    return runUpdate(this.deps.temporal, row.workflowId, call, 'verification', updateId);
   }
 
   private async find(tenantId: string, id: string): Promise<Verification> {
@@ -249,16 +226,4 @@ function answerFromReadModel(row: Verification): OtpCheckResult {
 
 function wrongState(row: Verification): HttpProblem {
   return new HttpProblem(409, 'verification-not-pending', 'Conflict', `The verification is ${row.status}.`, { verificationStatus: row.status });
-}
-
-/** gRPC FAILED_PRECONDITION for an update whose workflow task failed (the update was not accepted). */
-function isTaskFailure(error: unknown): boolean {
-  const candidates = [error, (error as { cause?: unknown }).cause];
-  return candidates.some((e) => isGrpcServiceError(e) && e.code === GRPC_FAILED_PRECONDITION && /workflow task failure/i.test(e.message));
-}
-
-function isClosedOrRejected(error: unknown): boolean {
-  if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError) return true;
-  const cause = (error as { cause?: unknown }).cause;
-  return [error, cause].some((e) => isGrpcServiceError(e) && e.code === GRPC_NOT_FOUND);
 }

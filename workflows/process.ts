@@ -18,6 +18,7 @@ import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
 import { cancelProcessUpdate, processStateQuery, type ProcessCallbackType, type ProcessInput, type ProcessState, type ProcessStatus } from '../shared/process';
 import { STATUS } from '../shared/search-attributes';
 import { AcceptanceStep } from './steps/acceptance-step';
+import { clearConversationWait } from './steps/activities';
 import { ConsentStep } from './steps/consent-step';
 import { Conversation, ProcessEnded } from './steps/conversation';
 import { OptInStep } from './steps/opt-in-step';
@@ -37,8 +38,6 @@ const { deliverProcessCallback } = proxyActivities<Activities>({
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['CallbackRejected'] },
 });
-
-const { clearConversationWait } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumInterval: '10 seconds' } });
 
 export async function processWorkflow(input: ProcessInput): Promise<ProcessState> {
   const callbacks: Promise<unknown>[] = [];

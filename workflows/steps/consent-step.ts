@@ -2,14 +2,11 @@
 // process's history (not a child), so every send and attempt lands in the history behind the
 // evidence. The customer types the code in the chat; it reaches the workflow only as a keyed hash.
 // An expired code offers *Send a new code* (a new code, up to `maxNewCodes` times).
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { setConversationWait } from './activities';
 import type { StatusSignal } from '../../shared/messaging';
 import { ACTIONS } from '../../shared/process';
 import { OtpStep } from '../otp-step';
 import { actionOf, DEADLINE, ProcessEnded, type Conversation } from './conversation';
-
-const { setConversationWait } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumInterval: '10 seconds' } });
 
 const RESEND_COOLDOWN_MS = 30_000;
 

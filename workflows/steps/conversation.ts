@@ -1,8 +1,8 @@
 // The state every step of a signing process shares: status, events, messages and their receipts, the
 // customer's replies waiting to be read, and the clocks (step timeout, one reminder after silence,
 // process expiry). Steps talk to the customer through it; the workflow function only wires handlers.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { sendProcessMessage, sendWhatsApp } from './activities';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import type { ProcessMessageKey, MessageParams } from '../../domain/process-messages';
 import { advancesStatus } from '../../shared/delivery-status';
 import { buttonPayload, type InboundSignal, type StatusSignal } from '../../shared/messaging';
@@ -16,19 +16,6 @@ import {
   type ProcessReason,
   type ProcessStatus,
 } from '../../shared/process';
-
-// Conversation sends: a provider outage is retried for an hour before the process gives up; what the
-// provider refuses for good (bad number, template missing) is not retried.
-const { sendProcessMessage, sendWhatsApp } = proxyActivities<Activities>({
-  startToCloseTimeout: '20 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['ProviderRejected', 'InvalidRecipient', 'NotOnWhatsApp', 'TemplateRequired'],
-  },
-});
 
 /** Meta: the recipient is not a WhatsApp user. */
 const NOT_ON_WHATSAPP = 131026;

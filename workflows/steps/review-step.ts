@@ -1,20 +1,8 @@
 // Step 2: the documents, each as a WhatsApp document, then *Received and reviewed* / *I didn't get them*
 // (which sends them again, at most twice).
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { sendProcessDocument } from './activities';
 import { ACTIONS } from '../../shared/process';
 import { actionOf, ProcessEnded, type Conversation } from './conversation';
-
-const { sendProcessDocument } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  scheduleToCloseTimeout: '1 hour',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['ProviderRejected', 'InvalidRecipient', 'NotOnWhatsApp', 'TemplateRequired'],
-  },
-});
 
 export const MAX_DOCUMENT_RESENDS = 2;
 

@@ -1,23 +1,7 @@
 // Step 6: every document sealed (PAdES) and the signed PDFs delivered on WhatsApp. Sealing is idempotent
 // per document (the activity keeps the first sealed copy), so a retry or a second worker never makes two.
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { sealProcessDocument, sendProcessDocument } from './activities';
 import { ProcessEnded, type Conversation } from './conversation';
-
-const { sealProcessDocument } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: ['SealingRefused'] },
-});
-const { sendProcessDocument } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  scheduleToCloseTimeout: '1 hour',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['ProviderRejected', 'InvalidRecipient', 'NotOnWhatsApp', 'TemplateRequired'],
-  },
-});
 
 export class SigningStep {
   /** signed hashes by document id, for the state and the read model */

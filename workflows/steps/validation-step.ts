@@ -1,12 +1,9 @@
 // Step 5 (optional): extra validations the business asked for — a typed consent phrase, the last digits
 // of the customer's ID document. Phones capitalise and add accents, so the comparison ignores case,
 // accents and surrounding spaces.
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { setConversationWait } from './activities';
 import type { ExtraValidation } from '../../shared/process';
 import { ProcessEnded, type Conversation } from './conversation';
-
-const { setConversationWait } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumInterval: '10 seconds' } });
 
 export const VALIDATION_ATTEMPTS = 3;
 
