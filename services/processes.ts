@@ -78,7 +78,7 @@ const DEFAULTS = { step: '72h', process: '7d', otp: '10m', reminder: '24h' } as 
 /** bounds that keep a process meaningful (seconds are allowed so demos and tests need not wait hours) */
 const DURATION_BOUNDS: Record<keyof typeof DEFAULTS, [number, number]> = {
   step: [10_000, 30 * 86_400_000],
-  process: [60_000, 90 * 86_400_000],
+  process: [10_000, 90 * 86_400_000],
   otp: [30_000, 3_600_000],
   reminder: [5_000, 30 * 86_400_000],
 };

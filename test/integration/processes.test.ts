@@ -262,6 +262,16 @@ for (const kind of databases()) {
         assert.equal(body.events.filter((e: any) => e.type === 'reminder.sent').length, 1);
       });
 
+      it('the whole process runs out of time mid-step → expired (process_timeout)', async function () {
+        this.timeout(60_000);
+        const { process, customer } = await create(t, { timeouts: { process: '12s', step: '1h', reminder: '1h' } });
+        await customer.tap('Yes, I agree');
+        const body = await processStatus(t, process.id, 'expired', 30_000);
+        assert.equal(body.reason, 'process_timeout');
+        assert.equal(body.step, 'review');
+        await customer.waitFor((m) => /is over/.test(m.text ?? ''), 'the customer told the time is over');
+      });
+
       it('a number not on WhatsApp (131026) → failed (not_on_whatsapp)', async function () {
         this.timeout(60_000);
         const phone = newPhone();
