@@ -2,7 +2,9 @@
 // WhatsApp webhooks ingested as workflow signals, and the reaction from an inbound webhook to the next
 // outbound message at the provider, beside a bare Temporal baseline (a trivial workflow on its own
 // worker and task queue) measured in the same process, on the same in-memory dev server, in the same
-// run. Prints a table and writes bench/results/latest.json. Benchmarks report; they do not assert
+// run; then contract processes per minute and the reaction to a tap beside a bare workflow of the same
+// shape (bench/contracts.ts), and sealing time per document (bench/sealing.ts). Prints a table and
+// writes bench/results/latest.json. Benchmarks report; they do not assert
 // (the PRODUCT.md §6 budgets are printed as met or not, and the exit code is 0 either way).
 //
 // HTTP: node:http with one keep-alive agent over loopback (bench/http.ts), so the figures carry no
@@ -26,6 +28,8 @@ import { bareStartWorkflow, bareWorkflow, pingUpdate, pokeSignal, pokesQuery, st
 import { BenchHttp } from './http';
 import { failedStatusWebhook, inboundTextWebhook, metaSignature, newWamid } from './meta';
 import { SandboxEvents } from './sse';
+import { benchContracts, formatContracts } from './contracts';
+import { benchSealing, formatSealingTable } from './sealing';
 import { meanByPosition, sleep, summarize, throughput, timed, type LatencySummary, type Throughput } from './stats';
 
 // ---- parameters ---------------------------------------------------------------------------------
@@ -436,6 +440,13 @@ async function main(): Promise<void> {
     await drainSms();
   }
 
+  // 4b. Contract processes per minute and reaction to a tap, beside a bare workflow of the same shape
+  //     (bench/contracts.ts); sealing time per document (bench/sealing.ts). Before 5, whose held-back
+  //     status webhooks would land in the middle.
+  const contracts = await benchContracts({ stack, http, temporalAddress: devServer.address, log }).catch((error: Error) => error);
+  log('sealing: 1 and 50 pages…');
+  const sealing = await benchSealing();
+
   // =================================================================================================
   // 5. Reaction: inbound webhook → next outbound message at the provider. A WhatsApp verification
   //    whose send gets a signed `failed` (131026) status webhook falls back to SMS; from just before
@@ -698,6 +709,7 @@ async function main(): Promise<void> {
       : `budget (PRODUCT.md §6): reaction webhook → next outbound message — NOT MEASURED (${reactionUnavailable})`,
   );
   const seconds = (performance.now() - t0) / 1000;
+  out.push('', formatContracts(contracts), '', 'sealing time per document (bench/sealing.ts):', formatSealingTable(sealing));
   out.push(`total run time: ${f(seconds)} s`);
   console.log(out.join('\n'));
 
@@ -744,6 +756,8 @@ async function main(): Promise<void> {
     reactionUnavailable: reactionUnavailable ?? null,
     reactionFallbackSendStatuses: fallbackStatuses,
     reactionBreakdownMs: reactionBreakdown ?? null,
+    contracts: contracts instanceof Error ? { unavailable: contracts.message } : contracts,
+    sealingMs: sealing,
     throughputPerSecond: {
       creates: Object.fromEntries(Object.entries(creates).map(([k, v]) => [k, v.perSecond])),
       bareStarts: Object.fromEntries(Object.entries(starts).map(([k, v]) => [k, v.perSecond])),
