@@ -81,7 +81,11 @@ export class WebhookIngestion {
     }
     const routedTo = event.kind === 'status' ? await this.applyStatus(event) : await this.applyInbound(event);
     if (routedTo === NOT_YET_OURS) return undefined;
-    await prisma.inboxEvent.update({ where: { eventKey: event.eventKey }, data: { processedAt: new Date(), routedTo: routedTo ?? null } });
+    // Only if nobody finished it meanwhile: a send that claimed this early status already recorded where it went.
+    await prisma.inboxEvent.updateMany({
+      where: { eventKey: event.eventKey, processedAt: null },
+      data: { processedAt: new Date(), routedTo: routedTo ?? null },
+    });
     return routedTo;
   }
 

@@ -354,19 +354,32 @@ for (const kind of databases()) {
 
       it('the 24-hour window closing mid-process: the reminder template re-opens it, then the step goes on', async function () {
         this.timeout(90_000);
-        const { process, customer } = await create(t);
+        const { process, customer } = await create(t, { timeouts: { reminder: '5s' } });
         await customer.tap('Yes, I agree');
-        await processStatus(t, process.id, 'awaiting_review');
         await customer.tap('Received & reviewed');
-        await processStatus(t, process.id, 'awaiting_acceptance');
-        // 25 hours pass without the customer writing (both in our window record and at the emulated Meta)
+        await customer.waitFor((m) => /Do you accept/.test(m.text ?? ''), 'the acceptance prompt');
+        // 25 hours pass without the customer writing: the window is closed when the reminder is due
         await t.stack.db.prisma.conversationWindow.updateMany({
           where: { customer: customer.phone },
           data: { lastInboundAt: new Date(Date.now() - 25 * 3_600_000) },
         });
+        const template = await customer.waitFor((m) => m.type === 'template' && /still waiting/.test(m.text ?? ''), 'the reminder template', 30_000);
+        assert.deepEqual(
+          template.buttons?.map((b) => b.title),
+          ['Continue'],
+        );
+        const prompts = (await customer.chat()).filter((m) => /Do you accept/.test(m.text ?? '')).length;
+        await customer.tap('Continue');
+        // the window is open again: the question comes back as a free-form message
+        await eventually(
+          async () => ((await customer.chat()).filter((m) => /Do you accept/.test(m.text ?? '')).length > prompts ? true : undefined),
+          'the question again',
+        );
         await customer.tap('I accept');
         await customer.type(await customer.smsCode());
-        await processStatus(t, process.id, 'completed', 30_000);
+        const body = await processStatus(t, process.id, 'completed', 30_000);
+        const reminder = body.events.find((e: any) => e.type === 'reminder.sent');
+        assert.equal(reminder.detail.template, true);
       });
     });
 
