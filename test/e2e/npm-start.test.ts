@@ -34,7 +34,8 @@ async function npmStart(env: Record<string, string>): Promise<Started> {
   child.stderr!.on('data', (chunk) => (out += chunk));
   const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   await eventually(
-    async () => (out.includes('Testigo is ready') ? true : child.exitCode !== null ? Promise.reject(new Error(out)) : undefined),
+    // the banner's last line: everything it prints (URLs, key) is in `out` by then
+    async () => (out.includes('Press Ctrl-C to stop.') ? true : child.exitCode !== null ? Promise.reject(new Error(out)) : undefined),
     'npm start to be ready',
     120_000,
   );
