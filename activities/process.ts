@@ -7,7 +7,7 @@ import { presentProcess } from '../domain/process-view';
 import { sealPdf } from '../sealing';
 import { buttonPayload } from '../shared/messaging';
 import type { Locale } from '../shared/otp';
-import type { ProcessAction, ProcessCallbackType, ProcessReason, ProcessState, ProcessStatus } from '../shared/process';
+import { processWorkflowId, type ProcessAction, type ProcessCallbackType, type ProcessReason, type ProcessState, type ProcessStatus } from '../shared/process';
 import { deliverCallback } from './callbacks';
 import type { ActivityDeps } from './deps';
 import { sendWhatsAppMessage } from './messaging';
@@ -124,7 +124,7 @@ export function createProcessActivities(deps: ActivityDeps) {
 
     /** Free text from this customer goes to this process now (as a keyed hash for `otp`, in clear for `text`). */
     async setConversationWait(input: { processId: string; phone: string; expects: 'otp' | 'text' }): Promise<void> {
-      const workflowId = `process-${input.processId}`;
+      const workflowId = processWorkflowId(input.processId);
       await prisma.conversationWait.upsert({
         where: { workflowId },
         create: { workflowId, subjectId: input.processId, phone: input.phone, expects: input.expects },
@@ -133,7 +133,7 @@ export function createProcessActivities(deps: ActivityDeps) {
     },
 
     async clearConversationWait(input: { processId: string }): Promise<void> {
-      await prisma.conversationWait.deleteMany({ where: { workflowId: `process-${input.processId}` } });
+      await prisma.conversationWait.deleteMany({ where: { workflowId: processWorkflowId(input.processId) } });
     },
 
     async deliverProcessCallback(input: ProcessCallbackInput): Promise<{ status: number }> {

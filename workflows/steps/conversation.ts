@@ -8,6 +8,7 @@ import { advancesStatus } from '../../shared/delivery-status';
 import { buttonPayload, type InboundSignal, type StatusSignal } from '../../shared/messaging';
 import {
   ACTIONS,
+  isTerminalProcessStatus,
   type ProcessAction,
   type ProcessEvent,
   type ProcessEventType,
@@ -70,7 +71,7 @@ export class Conversation {
   }
 
   get terminal(): boolean {
-    return ['completed', 'rejected', 'expired', 'canceled', 'failed'].includes(this.status);
+    return isTerminalProcessStatus(this.status);
   }
 
   get canceling(): boolean {
