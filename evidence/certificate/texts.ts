@@ -1,0 +1,251 @@
+// Every word the certificate prints that is not data, in Spanish and English: one table, so a translation cannot
+// be forgotten in one place and present in another. The types make each entry carry both languages (tsc fails on a
+// missing one) and test/unit/certificate-render.test.ts checks the table at run time as well, in case an entry is
+// widened to a plain string somewhere.
+//
+// The event phrases are keyed by the process's own event types (shared/process.ts): the gatherer turns each
+// evidence event into a phrase with `eventPhrase`, so the view arrives in words and the renderer stays ignorant of
+// what the events mean.
+import type { OptInMode, ProcessEventType, ProcessStatus } from '../../shared/process';
+import type { CertificateLocale, ReceiptKind } from './view';
+
+type Translated<T = string> = Record<CertificateLocale, T>;
+
+/** Facts an event phrase may mention; never a code. */
+export interface EventFacts {
+  document?: string;
+  attempt?: number;
+  maxAttempts?: number;
+  channel?: string;
+  reason?: string;
+}
+
+type Phrase = (facts: EventFacts) => string;
+
+const attemptEs = (f: EventFacts) => (f.attempt ? ` (intento ${f.attempt}${f.maxAttempts ? ` de ${f.maxAttempts}` : ''})` : '');
+const attemptEn = (f: EventFacts) => (f.attempt ? ` (attempt ${f.attempt}${f.maxAttempts ? ` of ${f.maxAttempts}` : ''})` : '');
+const docEs = (f: EventFacts) => (f.document ? ` «${f.document}»` : '');
+const docEn = (f: EventFacts) => (f.document ? ` “${f.document}”` : '');
+const viaEs = (f: EventFacts) => (f.channel ? ` por ${f.channel}` : '');
+const viaEn = (f: EventFacts) => (f.channel ? ` by ${f.channel}` : '');
+const reasonEs = (f: EventFacts) => (f.reason ? `: ${f.reason}` : '');
+const reasonEn = reasonEs;
+
+export const TEXTS = {
+  labels: {
+    title: { es: 'Certificado de evidencias', en: 'Certificate of evidence' },
+    subtitle: {
+      es: 'Contratación certificada por WhatsApp, con documentos sellados electrónicamente',
+      en: 'Certified contracting over WhatsApp, with electronically sealed documents',
+    },
+    subject: { es: 'Evidencias del proceso de firma', en: 'Evidence of the signing process' },
+    issuedAt: { es: 'Emitido el', en: 'Issued on' },
+    page: { es: 'Página', en: 'Page' },
+    of: { es: 'de', en: 'of' },
+    // sections
+    summary: { es: 'Resumen', en: 'Summary' },
+    parties: { es: 'Partes', en: 'Parties' },
+    documents: { es: 'Documentos', en: 'Documents' },
+    optIn: { es: 'Consentimiento para comunicaciones por WhatsApp', en: 'Consent to communications over WhatsApp' },
+    otp: { es: 'Verificación con código de un solo uso', en: 'One-time code verification' },
+    timeline: { es: 'Cronología de eventos', en: 'Timeline of events' },
+    integrity: { es: 'Integridad y verificación', en: 'Integrity and verification' },
+    // summary
+    processId: { es: 'Identificador del proceso', en: 'Process identifier' },
+    reference: { es: 'Referencia', en: 'Reference' },
+    status: { es: 'Estado', en: 'Status' },
+    createdAt: { es: 'Iniciado', en: 'Started' },
+    completedAt: { es: 'Finalizado', en: 'Ended' },
+    notEnded: { es: 'No finalizado', en: 'Not ended' },
+    timeZone: { es: 'Zona horaria', en: 'Time zone' },
+    // parties
+    business: { es: 'Empresa', en: 'Business' },
+    customer: { es: 'Cliente', en: 'Customer' },
+    name: { es: 'Nombre', en: 'Name' },
+    phone: { es: 'Teléfono (WhatsApp)', en: 'Phone (WhatsApp)' },
+    identification: { es: 'Identificación', en: 'Identification' },
+    identificationReference: { es: 'Referencia de identificación', en: 'Identification reference' },
+    contractingChannel: { es: 'Canal de contratación', en: 'Contracting channel' },
+    none: { es: 'Ninguna', en: 'None' },
+    // documents
+    pages: { es: 'Páginas', en: 'Pages' },
+    size: { es: 'Tamaño', en: 'Size' },
+    bytes: { es: 'bytes', en: 'bytes' },
+    originalSha256: { es: 'SHA-256 del original', en: 'SHA-256 of the original' },
+    signedSha256: { es: 'SHA-256 del documento sellado', en: 'SHA-256 of the sealed document' },
+    sealLevel: { es: 'Sello', en: 'Seal' },
+    notSealed: { es: 'No sellado', en: 'Not sealed' },
+    // opt-in
+    optInMode: { es: 'Modalidad', en: 'Method' },
+    optInAcceptedAt: { es: 'Consentimiento registrado', en: 'Consent recorded' },
+    optInTemplate: { es: 'Texto mostrado al cliente', en: 'Text shown to the customer' },
+    recordedText: { es: 'Texto del consentimiento registrado por la empresa', en: 'Consent text recorded by the business' },
+    recordedSource: { es: 'Origen', en: 'Source' },
+    recordedCollectedAt: { es: 'Recogido el', en: 'Collected on' },
+    // otp
+    otpChannel: { es: 'Canal', en: 'Channel' },
+    otpSentAt: { es: 'Código enviado', en: 'Code sent' },
+    otpVerifiedAt: { es: 'Código verificado', en: 'Code verified' },
+    otpNotVerified: { es: 'No verificado', en: 'Not verified' },
+    otpAttempt: { es: 'Intento', en: 'Attempt' },
+    otpNoCode: {
+      es: 'El código nunca se conserva: solo un resumen criptográfico con clave permitió compararlo.',
+      en: 'The code itself is never kept: only a keyed cryptographic digest was used to compare it.',
+    },
+    otpNone: { es: 'El proceso terminó antes de enviar un código.', en: 'The process ended before a code was sent.' },
+    // timeline
+    seq: { es: 'Nº', en: 'No.' },
+    dateTime: { es: 'Fecha y hora', en: 'Date and time' },
+    event: { es: 'Evento', en: 'Event' },
+    channel: { es: 'Canal', en: 'Channel' },
+    messageAndReceipts: { es: 'Mensaje y acuses', en: 'Message and receipts' },
+    hash: { es: 'Hash', en: 'Hash' },
+    timelineNote: {
+      es: 'Cada evento incluye el hash SHA-256 del anterior (cadena de hashes); se muestran los primeros 12 caracteres de cada hash y el documento JSON adjunto los contiene completos.',
+      en: 'Each event includes the SHA-256 hash of the previous one (a hash chain); the first 12 characters of each hash are shown and the attached JSON document holds them in full.',
+    },
+    // integrity
+    historySha256: { es: 'SHA-256 del historial de ejecución', en: 'SHA-256 of the execution history' },
+    historyEvents: { es: 'Eventos del historial', en: 'History events' },
+    workflowId: { es: 'Identificador del flujo', en: 'Workflow identifier' },
+    runId: { es: 'Identificador de la ejecución', en: 'Run identifier' },
+    chainHead: { es: 'Hash del último evento de la cadena', en: 'Hash of the last event in the chain' },
+    issuer: { es: 'Certificado de sello del emisor', en: "Issuer's seal certificate" },
+    issuerFingerprint: { es: 'Huella SHA-256 del certificado', en: 'SHA-256 certificate fingerprint' },
+    verification: { es: 'Verificación', en: 'Verification' },
+    verificationText: {
+      es: 'Escanee el código QR o abra esta dirección para comprobar este certificado y los documentos firmados:',
+      en: 'Scan the QR code or open this address to check this certificate and the signed documents:',
+    },
+    attachmentsText: {
+      es: 'Este PDF lleva adjuntos el registro de evidencias en JSON y su firma JWS, y está sellado electrónicamente (PAdES). Cualquier modificación posterior invalida el sello.',
+      en: 'This PDF carries the evidence record as JSON and its JWS signature as attachments, and is electronically sealed (PAdES). Any later change invalidates the seal.',
+    },
+  },
+  receipts: {
+    sent: { es: 'enviado', en: 'sent' },
+    delivered: { es: 'entregado', en: 'delivered' },
+    read: { es: 'leído', en: 'read' },
+    failed: { es: 'fallido', en: 'failed' },
+  } satisfies Record<ReceiptKind, Translated>,
+  statuses: {
+    awaiting_opt_in: { es: 'Pendiente de consentimiento', en: 'Awaiting consent' },
+    awaiting_review: { es: 'Pendiente de revisión', en: 'Awaiting review' },
+    awaiting_acceptance: { es: 'Pendiente de aceptación', en: 'Awaiting acceptance' },
+    awaiting_otp: { es: 'Pendiente del código', en: 'Awaiting the code' },
+    awaiting_validation: { es: 'Pendiente de validación', en: 'Awaiting validation' },
+    signing: { es: 'Sellando', en: 'Sealing' },
+    completed: { es: 'Completado', en: 'Completed' },
+    rejected: { es: 'Rechazado', en: 'Rejected' },
+    expired: { es: 'Caducado', en: 'Expired' },
+    canceled: { es: 'Cancelado', en: 'Canceled' },
+    failed: { es: 'Fallido', en: 'Failed' },
+  } satisfies Record<ProcessStatus, Translated>,
+  optInModes: {
+    whatsapp: { es: 'Consentimiento solicitado y aceptado por WhatsApp', en: 'Consent requested and given over WhatsApp' },
+    click_to_chat: {
+      es: 'El cliente inició la conversación desde un enlace o código QR de la empresa',
+      en: "The customer started the conversation from the business's link or QR code",
+    },
+    recorded: { es: 'Consentimiento recogido previamente por la empresa', en: 'Consent collected beforehand by the business' },
+  } satisfies Record<OptInMode, Translated>,
+  contractingChannels: {
+    online: { es: 'En línea', en: 'Online' },
+    in_person: { es: 'Presencial', en: 'In person' },
+  },
+  events: {
+    'process.created': { es: () => 'La empresa inició el proceso de firma', en: () => 'The business started the signing process' },
+    'opt_in.requested': {
+      es: (f) => `Se solicitó al cliente su consentimiento para comunicarse por WhatsApp${viaEs(f)}`,
+      en: (f) => `The customer was asked to consent to communications over WhatsApp${viaEn(f)}`,
+    },
+    'opt_in.recorded': {
+      es: () => 'Se incorporó el consentimiento recogido previamente por la empresa',
+      en: () => 'The consent collected beforehand by the business was recorded',
+    },
+    'opt_in.accepted': { es: () => 'El cliente dio su consentimiento', en: () => 'The customer gave consent' },
+    'opt_in.declined': { es: () => 'El cliente rechazó comunicarse por WhatsApp', en: () => 'The customer declined communications over WhatsApp' },
+    'opt_in.token_refused': {
+      es: () => 'Se rechazó un enlace de inicio de conversación no válido o caducado',
+      en: () => 'A conversation link that was invalid or expired was refused',
+    },
+    'documents.sent': { es: (f) => `Se envió al cliente el documento${docEs(f)}`, en: (f) => `The document${docEn(f)} was sent to the customer` },
+    'documents.not_received': {
+      es: () => 'Los documentos no pudieron entregarse al cliente',
+      en: () => 'The documents could not be delivered to the customer',
+    },
+    'documents.reviewed': {
+      es: () => 'El cliente confirmó que recibió y revisó los documentos',
+      en: () => 'The customer confirmed having received and reviewed the documents',
+    },
+    'conditions.presented': {
+      es: () => 'Se presentaron al cliente las condiciones para su aceptación',
+      en: () => 'The conditions were presented to the customer for acceptance',
+    },
+    'conditions.accepted': { es: () => 'El cliente aceptó las condiciones', en: () => 'The customer accepted the conditions' },
+    'conditions.rejected': { es: () => 'El cliente rechazó las condiciones', en: () => 'The customer rejected the conditions' },
+    'otp.sent': {
+      es: (f) => `Se envió al cliente un código de un solo uso${viaEs(f)}`,
+      en: (f) => `A one-time code was sent to the customer${viaEn(f)}`,
+    },
+    'otp.attempt_failed': {
+      es: (f) => `El cliente escribió un código incorrecto${attemptEs(f)}`,
+      en: (f) => `The customer typed a wrong code${attemptEn(f)}`,
+    },
+    'otp.expired': { es: () => 'El código caducó sin ser utilizado', en: () => 'The code expired unused' },
+    'otp.verified': {
+      es: (f) => `El cliente escribió el código correcto en la conversación${attemptEs(f)}`,
+      en: (f) => `The customer typed the correct code in the conversation${attemptEn(f)}`,
+    },
+    'otp.failed': { es: () => 'Se agotaron los intentos de verificación del código', en: () => 'The code verification attempts ran out' },
+    'validation.requested': { es: () => 'Se pidió al cliente una validación adicional', en: () => 'The customer was asked for an additional validation' },
+    'validation.passed': { es: () => 'El cliente superó la validación adicional', en: () => 'The customer passed the additional validation' },
+    'validation.attempt_failed': {
+      es: (f) => `La respuesta del cliente a la validación adicional no coincidió${attemptEs(f)}`,
+      en: (f) => `The customer's answer to the additional validation did not match${attemptEn(f)}`,
+    },
+    'validation.failed': { es: () => 'El cliente no superó la validación adicional', en: () => 'The customer failed the additional validation' },
+    'reminder.sent': { es: () => 'Se envió un recordatorio al cliente', en: () => 'A reminder was sent to the customer' },
+    'document.sealed': {
+      es: (f) => `Se selló electrónicamente el documento${docEs(f)}`,
+      en: (f) => `The document${docEn(f)} was electronically sealed`,
+    },
+    'signed_documents.delivered': {
+      es: (f) => `Se entregó al cliente el documento sellado${docEs(f)}`,
+      en: (f) => `The sealed document${docEn(f)} was delivered to the customer`,
+    },
+    'process.completed': { es: () => 'El proceso de firma se completó', en: () => 'The signing process was completed' },
+    'process.rejected': { es: (f) => `El proceso terminó rechazado${reasonEs(f)}`, en: (f) => `The process ended rejected${reasonEn(f)}` },
+    'process.expired': { es: (f) => `El proceso caducó${reasonEs(f)}`, en: (f) => `The process expired${reasonEn(f)}` },
+    'process.canceled': { es: () => 'La empresa canceló el proceso', en: () => 'The business canceled the process' },
+    'process.failed': { es: (f) => `El proceso falló${reasonEs(f)}`, en: (f) => `The process failed${reasonEn(f)}` },
+  } satisfies Record<ProcessEventType, Translated<Phrase>>,
+} as const;
+
+export type LabelKey = keyof typeof TEXTS.labels;
+
+/** A label in the certificate's language. */
+export function label(locale: CertificateLocale, key: LabelKey): string {
+  return TEXTS.labels[key][locale];
+}
+
+/** One event in words, for the gatherer to put into TimelineRow.event. */
+export function eventPhrase(locale: CertificateLocale, type: ProcessEventType, facts: EventFacts = {}): string {
+  return TEXTS.events[type][locale](facts);
+}
+
+export function statusWords(locale: CertificateLocale, status: ProcessStatus): string {
+  return TEXTS.statuses[status][locale];
+}
+
+export function optInModeWords(locale: CertificateLocale, mode: OptInMode): string {
+  return TEXTS.optInModes[mode][locale];
+}
+
+export function contractingChannelWords(locale: CertificateLocale, channel: 'online' | 'in_person'): string {
+  return TEXTS.contractingChannels[channel][locale];
+}
+
+export function receiptWord(locale: CertificateLocale, kind: ReceiptKind): string {
+  return TEXTS.receipts[kind][locale];
+}
