@@ -28,7 +28,7 @@ const CELL_PADDING = 3;
 const MESSAGE_WIDTH = 124;
 const TIMELINE_WIDTHS: Array<number | '*'> = [18, 62, '*', 44, MESSAGE_WIDTH, 56];
 const ID_SIZE = 6.5;
-const QR_WIDTH = 86;
+const QR_WIDTH = 92;
 const URL_SIZE = 8.5;
 const URL_WIDTH = CONTENT_WIDTH - QR_WIDTH - 2 * 4 - 10;
 const MONO_SIZE = 8;
@@ -166,7 +166,7 @@ function verificationBand(view: CertificateView, qrSvg: string, t: T): Content {
       widths: [QR_WIDTH, '*'],
       body: [
         [
-          { svg: qrSvg, width: 80, height: 80, margin: [0, 0, 0, 0] },
+          { svg: qrSvg, width: QR_WIDTH - 4, height: QR_WIDTH - 4 },
           {
             margin: [6, 4, 4, 4],
             stack: [

@@ -38,8 +38,9 @@ pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy((file) => ALLOWED_LOCAL.has(file));
 
 export async function renderCertificate(view: CertificateView, attachments: CertificateAttachment[]): Promise<Uint8Array> {
-  // SVG keeps the QR code vector: sharp at any print resolution, a few hundred bytes. Level M survives a crease.
-  const qrSvg = await QRCode.toString(view.verificationUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 0 });
+  // SVG keeps the QR code vector: sharp at any print resolution, a few hundred bytes. Level M survives a crease;
+  // the 4-module white margin is the quiet zone scanners need, which the grey band behind it would not give.
+  const qrSvg = await QRCode.toString(view.verificationUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 4, color: { light: '#ffffffff' } });
   const definition = certificateLayout({ view, qrSvg });
   definition.files = embeddedFiles(attachments, new Date(view.summary.issuedAt));
   pdfmake.setFonts(FONTS);
