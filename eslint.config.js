@@ -63,39 +63,9 @@ const FORBIDDEN = {
   documents: ['api', 'services', 'providers', 'sandbox', 'worker', 'activities', 'workflows', 'messaging', 'sealing', 'custody', 'evidence', 'cli', 'scripts'],
   // The evidence core: pure (no database, Temporal client or configuration), so the API and the offline CLI
   // verify with the same code. shared, domain and libraries only.
-  evidence: [
-    'api',
-    'services',
-    'providers',
-    'sandbox',
-    'worker',
-    'activities',
-    'workflows',
-    'messaging',
-    'platform',
-    'sealing',
-    'custody',
-    'documents',
-    'cli',
-    'scripts',
-  ],
+  evidence: FOLDERS.filter((f) => !['app', 'shared', 'domain', 'evidence'].includes(f)),
   // Provider clients: small interfaces of their own.
-  providers: [
-    'api',
-    'services',
-    'sandbox',
-    'worker',
-    'activities',
-    'workflows',
-    'domain',
-    'messaging',
-    'sealing',
-    'custody',
-    'documents',
-    'evidence',
-    'cli',
-    'scripts',
-  ],
+  providers: ['api', 'services', 'sandbox', 'worker', 'activities', 'workflows', 'domain', 'messaging', 'sealing', 'custody', 'documents', 'cli', 'scripts'],
   // The emulated providers speak HTTP to us, they do not call into the application.
   sandbox: ['services', 'worker', 'activities', 'workflows', 'providers', 'messaging', 'sealing', 'custody', 'documents', 'evidence', 'cli', 'scripts'],
   // Configuration, database, keys, codec, Temporal CLI and dev server: the bottom layer.

@@ -10,10 +10,17 @@ import { createPublicKey, verify as verifySignature, X509Certificate } from 'nod
 import { canonicalBytes } from './canonical';
 import { eventHash, GENESIS_HASH } from './chain';
 import { EVIDENCE_JWS_ALG, EVIDENCE_JWS_TYPE, issuerOf, jwkThumbprint, type Jwks } from './jws';
-import type { Evidence, EvidenceEvent } from './model';
+import { EVIDENCE_VERSION, type Evidence, type EvidenceEvent } from './model';
 
 export type CheckName =
-  'jws_signature' | 'jws_payload_matches_evidence' | 'hash_chain' | 'event_order' | 'documents_sealed' | 'certificate_chain' | 'no_secrets';
+  | 'evidence_version'
+  | 'jws_signature'
+  | 'jws_payload_matches_evidence'
+  | 'hash_chain'
+  | 'event_order'
+  | 'documents_sealed'
+  | 'certificate_chain'
+  | 'no_secrets';
 
 export interface Check {
   name: CheckName;
@@ -48,6 +55,7 @@ export async function verifyEvidence({ evidence, jws }: { evidence: Evidence; jw
     parsed = error as Error;
   }
   const checks: Check[] = [
+    run('evidence_version', () => checkVersion(evidence)),
     run('jws_signature', () => checkSignature(parsed, options.jwks)),
     run('jws_payload_matches_evidence', () => checkPayload(parsed, evidence)),
     run('hash_chain', () => checkChain(evidence)),
@@ -69,6 +77,14 @@ function run(name: CheckName, check: () => Outcome): Check {
   } catch (error) {
     return { name, ok: false, detail: `unreadable: ${(error as Error).message}` };
   }
+}
+
+/** Every other check reads the document as this version defines it: another version needs its own verifier. */
+function checkVersion(evidence: Evidence): Outcome {
+  const version = (evidence as { version?: unknown } | null)?.version;
+  return version === EVIDENCE_VERSION
+    ? pass(`version ${EVIDENCE_VERSION}`)
+    : fail(`version ${JSON.stringify(version)} is not ${EVIDENCE_VERSION}, the one this verifier reads`);
 }
 
 function parseCompactJws(jws: string): ParsedJws {

@@ -447,6 +447,7 @@ describe('evidence: JWS and verification', () => {
     assert.deepEqual(
       result.checks.map((c) => [c.name, c.ok]),
       [
+        ['evidence_version', true],
         ['jws_signature', true],
         ['jws_payload_matches_evidence', true],
         ['hash_chain', true],
@@ -664,6 +665,12 @@ describe('evidence: JWS and verification', () => {
       detail(await verify(renamed, forgedJws), 'certificate_chain'),
       "evidence.issuer.subject is not the seal certificate's (O=Testigo, CN=Testigo Development Seal)",
     );
+  });
+
+  it('another version: evidence_version (this verifier reads version 1 only)', async () => {
+    const result = await verify({ ...copy(), version: 2 } as unknown as Evidence);
+    failed(result, 'evidence_version', 'jws_payload_matches_evidence');
+    assert.equal(detail(result, 'evidence_version'), 'version 2 is not 1, the one this verifier reads');
   });
 
   it('never throws on garbage: a malformed JWS or evidence fails the checks that read them', async () => {
