@@ -42,7 +42,7 @@ export interface AppDeps {
   /** where logs go (tests capture them); default stdout */
   logStream?: NodeJS.WritableStream;
   /** custody (documents), the template approval check, and the seal CA published at /.well-known */
-  processes: { blobs: BlobStore; templates: TemplateCheck; sealCaPem: string };
+  processes: { blobs: BlobStore; templates: TemplateCheck; sealCaPem: string; jwks?: { keys: object[] } };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prisma, temporalAddress: config.temporal.address! });
   await app.register(codecRoutes, { prefix: '/codec', codec: deps.codec, token: config.codecToken, uiOrigins: [config.temporalUiUrl] });
 
-  await app.register(wellKnownRoutes, { caPem: deps.processes.sealCaPem });
+  await app.register(wellKnownRoutes, { caPem: deps.processes.sealCaPem, jwks: deps.processes.jwks });
 
   const service = new VerificationService({ prisma, temporal, taskQueue: config.temporal.taskQueue, keys: deps.keys });
   const processes = new ProcessService({

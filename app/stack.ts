@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp, type AppDeps } from '../api/app';
 import { FileBlobStore } from '../custody/file-blob-store';
+import { jwks, type Jwks } from '../evidence/jws';
 import { ensureTenantWithKey } from '../domain/tenants';
 import { AesGcmCodec } from '../platform/codec';
 import type { Config } from '../platform/config';
@@ -16,7 +17,7 @@ import { loadKeys, type Keys } from '../platform/keys';
 import { TemplateReadiness } from '../messaging/templates/readiness';
 import { TemplateRegistry } from '../messaging/templates/registry';
 import { SandboxStore } from '../sandbox/store';
-import { loadSealIdentity } from '../sealing';
+import { loadSealIdentity, type SealIdentity } from '../sealing';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { createWorker } from '../worker/create-worker';
 import { buildActivityDeps } from './activity-deps';
@@ -92,7 +93,16 @@ async function processDeps(config: Config): Promise<AppDeps['processes']> {
   // Without a WABA id (e.g. 360dialog, whose templates live elsewhere) approval cannot be checked up front.
   const templates = registry ? new TemplateReadiness(registry, { ttlMs: whatsapp.templateStatusTtlMs }) : { missing: async () => [] };
   const identity = await loadSealIdentity({ dataDir: config.dataDir, p12Path: config.seal.p12, p12Password: config.seal.p12Password });
-  return { blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')), templates, sealCaPem: identity.caPem };
+  return { blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')), templates, sealCaPem: identity.caPem, jwks: sealJwks(identity) };
+}
+
+/** The JWKS of the seal key; evidence JWS are ES256, so a seal key of another type publishes none. */
+function sealJwks(identity: SealIdentity): Jwks | undefined {
+  try {
+    return jwks(identity.privateKey, [identity.certificate, ...identity.chain]);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {

@@ -5,6 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyCallback } from '../../domain/callback-signature';
+import * as jose from 'jose';
+import { jwkThumbprint } from '../../evidence/jws';
+import { loadSealIdentity } from '../../sealing';
 import { processStateQuery } from '../../shared/process';
 import { PHONE, REFERENCE, STATUS } from '../../shared/search-attributes';
 import { callbackReceiver } from '../support/callback-receiver';
@@ -533,6 +536,22 @@ for (const kind of databases()) {
         const response = await fetch(`${t.url}/.well-known/testigo-ca.pem`);
         assert.equal(response.status, 200);
         assert.match(await response.text(), /^-----BEGIN CERTIFICATE-----/);
+      });
+
+      it('publishes the seal key as a JWK Set that any JOSE library verifies ES256 signatures with', async function () {
+        const response = await fetch(`${t.url}/.well-known/jwks.json`);
+        assert.equal(response.status, 200);
+        assert.match(response.headers.get('content-type') ?? '', /application\/jwk-set\+json/);
+        const set = await response.json();
+        const identity = await loadSealIdentity({ dataDir: t.stack.config.dataDir });
+        assert.equal(set.keys.length, 1);
+        assert.equal(set.keys[0].kid, jwkThumbprint(identity.privateKey));
+        assert.equal(set.keys[0].d, undefined, 'no private part');
+        const jws = await new jose.CompactSign(new TextEncoder().encode('{"probe":1}'))
+          .setProtectedHeader({ alg: 'ES256', kid: set.keys[0].kid })
+          .sign(identity.privateKey);
+        const { payload } = await jose.compactVerify(jws, jose.createLocalJWKSet(set));
+        assert.equal(new TextDecoder().decode(payload), '{"probe":1}');
       });
     });
   });
