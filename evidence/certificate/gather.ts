@@ -1,0 +1,201 @@
+// The gather step: the evidence document (evidence/model.ts) put into the certificate's words (view.ts). Every word
+// comes from texts.ts; what the evidence does not record is left empty the way the view allows, never made up.
+//
+// Timeline: one row per evidence event, in chain order, except the provider's receipts (message.delivered,
+// message.read, message.failed): those are folded into the row of the message.sent event with the same provider
+// message id, as the receipts of that message (a receipt whose send is not in the evidence keeps a row of its own).
+import { GENESIS_HASH } from '../chain';
+import type { Evidence, EvidenceChannel, EvidenceEvent } from '../model';
+import type { ProcessEventType } from '../../shared/process';
+import { contractingChannelWords, eventPhrase, label, optInModeWords, statusWords, type EventFacts } from './texts';
+import type { CertificateDocument, CertificateView, OptInEvidence, OtpRecord, ReceiptKind, TimelineRow } from './view';
+
+export interface GatherOptions {
+  locale: 'es' | 'en';
+  /** IANA zone the dates are printed in, e.g. 'Europe/Madrid' */
+  timeZone: string;
+  /** the public verification page for this certificate (printed beside the QR code) */
+  verificationUrl: string;
+  /** the business's display name (the evidence has tenantId + name already; use it unless this overrides) */
+  businessName?: string;
+  /** PAdES level of each sealed document, by document id ('B-B' | 'B-T'); default from the document.sealed events */
+  sealLevels?: Record<string, 'B-B' | 'B-T'>;
+}
+
+// Proper names of channels and standards: the same in every language, so not in texts.ts.
+const CHANNEL_NAMES: Record<EvidenceChannel, string> = { whatsapp: 'WhatsApp', sms: 'SMS', api: 'API' };
+const PADES = 'PAdES';
+
+const RECEIPT_KINDS: Partial<Record<EvidenceEvent['type'], ReceiptKind>> = {
+  'message.delivered': 'delivered',
+  'message.read': 'read',
+  'message.failed': 'failed',
+};
+
+// (an intersection, not Extract: some members carry two types, e.g. otp.verified | otp.attempt_failed)
+type Of<T extends EvidenceEvent['type']> = EvidenceEvent & { type: T };
+const is = <T extends EvidenceEvent['type']>(event: EvidenceEvent, type: T): event is Of<T> => event.type === type;
+const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
+
+export function certificateViewOf(evidence: Evidence, options: GatherOptions): CertificateView {
+  const { locale } = options;
+  const { process, parties, events } = evidence;
+  const customer = parties.customer;
+  return {
+    locale,
+    timeZone: options.timeZone,
+    summary: {
+      processId: process.id,
+      reference: process.reference,
+      status: statusWords(locale, process.status),
+      createdAt: process.createdAt,
+      completedAt: process.completedAt,
+      issuedAt: evidence.issuedAt,
+    },
+    parties: {
+      business: { name: options.businessName ?? parties.business.name },
+      customer: {
+        name: customer.name,
+        phone: customer.phone,
+        // The level is the business's own term (no words for it in texts.ts): printed as recorded.
+        identificationLevel: customer.identification?.level ?? label(locale, 'none'),
+        identificationReference: customer.identification?.reference ?? null,
+        channel: contractingChannelWords(locale, customer.channel),
+      },
+    },
+    documents: documentsOf(evidence, options),
+    timeline: timelineOf(evidence, locale),
+    otp: otpOf(events),
+    optIn: optInOf(events, locale),
+    history: { ...evidence.history },
+    issuer: { subject: evidence.issuer.subject, fingerprint: evidence.issuer.certificateSha256 },
+    chainHead: last(events)?.hash ?? GENESIS_HASH,
+    verificationUrl: options.verificationUrl,
+  };
+}
+
+function documentsOf(evidence: Evidence, options: GatherOptions): CertificateDocument[] {
+  const sealed = new Map(evidence.events.filter((e) => is(e, 'document.sealed')).map((e) => [e.detail.documentId, e.detail.level]));
+  return evidence.documents.map((d) => {
+    const level = d.signedSha256 === null ? null : (options.sealLevels?.[d.id] ?? sealed.get(d.id) ?? null);
+    return {
+      name: d.name,
+      pages: d.pages,
+      size: d.size,
+      sha256: d.sha256,
+      signedSha256: d.signedSha256,
+      sealLevel: level === null ? null : `${PADES} ${level}`,
+    };
+  });
+}
+
+function channelWords(channel: string | undefined): string | null {
+  if (!channel) return null;
+  return channel
+    .split(',')
+    .map((c) => CHANNEL_NAMES[c.trim() as EvidenceChannel] ?? c.trim())
+    .join(' + ');
+}
+
+function timelineOf(evidence: Evidence, locale: 'es' | 'en'): TimelineRow[] {
+  const names = new Map(evidence.documents.map((d) => [d.id, d.name]));
+  const rows: TimelineRow[] = [];
+  /** the message.sent row of each provider message id */
+  const sentRows = new Map<string, TimelineRow>();
+  for (const event of evidence.events) {
+    const kind = RECEIPT_KINDS[event.type];
+    const messageId = event.providerMessageIds?.[0];
+    const sentRow = messageId === undefined ? undefined : sentRows.get(messageId);
+    if (kind && sentRow) {
+      sentRow.receipts.push({ kind, at: event.at });
+      continue;
+    }
+    const row: TimelineRow = {
+      seq: event.seq,
+      at: event.at,
+      event: phraseOf(event, locale, names, evidence.documents.length),
+      channel: channelWords(event.channel),
+      providerMessageId: event.providerMessageIds?.length ? event.providerMessageIds.join(', ') : null,
+      receipts: [],
+      hash: event.hash,
+    };
+    if (is(event, 'message.sent') && messageId !== undefined) sentRows.set(messageId, row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * The event in words. The messages of the conversation (message.sent, message.received) and unmatched receipts have
+ * no phrase in texts.ts: their row carries the channel, the message id, its receipts and the hash, and no words.
+ */
+function phraseOf(event: EvidenceEvent, locale: 'es' | 'en', names: Map<string, string>, documentCount: number): string {
+  if (event.type.startsWith('message.')) return '';
+  return eventPhrase(locale, event.type as ProcessEventType, factsOf(event, names, documentCount));
+}
+
+function factsOf(event: EvidenceEvent, names: Map<string, string>, documentCount: number): EventFacts {
+  const onlyDocument = documentCount === 1 ? [...names.values()][0] : undefined;
+  switch (event.type) {
+    case 'documents.sent': {
+      // the phrase names one document: with several sent at once it names none (the documents section lists them)
+      const [only, ...more] = event.detail.documents;
+      return only && more.length === 0 ? { document: names.get(only.id) } : {};
+    }
+    case 'document.sealed':
+      return { document: names.get(event.detail.documentId) };
+    case 'signed_documents.delivered':
+      return event.detail.documents === 1 && onlyDocument ? { document: onlyDocument } : {};
+    case 'otp.sent':
+      return { channel: channelWords(event.detail.channels) ?? undefined };
+    case 'otp.verified':
+    case 'otp.attempt_failed':
+    case 'validation.attempt_failed':
+      return { attempt: event.detail.attempt, maxAttempts: event.detail.of };
+    case 'validation.passed':
+      return { attempt: event.detail.attempt };
+    case 'process.rejected':
+    case 'process.expired':
+    case 'process.failed':
+      // the reason as recorded (texts.ts has no words for reasons)
+      return { reason: event.detail.reason };
+    default:
+      // (opt_in.requested among them: its phrase already says WhatsApp, a channel fact would say it twice)
+      return {};
+  }
+}
+
+/**
+ * The code that counted: the verified one, else the last one sent. Its channel and send time come from the otp.sent
+ * of its generation; the attempt n of m from otp.verified, else the last otp.attempt_failed. With no attempt at all
+ * the evidence does not say the limit, and the record says 0 of 0.
+ */
+function otpOf(events: readonly EvidenceEvent[]): OtpRecord | null {
+  const sends = events.filter((e) => is(e, 'otp.sent'));
+  if (sends.length === 0) return null;
+  const verified = events.find((e) => is(e, 'otp.verified'));
+  const send = (verified && sends.find((s) => s.detail.codeGeneration === verified.detail.codeGeneration)) ?? last(sends)!;
+  const attempt = verified ?? last(events.filter((e) => is(e, 'otp.attempt_failed')));
+  return {
+    channel: channelWords(send.detail.channels) ?? '',
+    sentAt: send.at,
+    verifiedAt: verified?.at ?? null,
+    attempt: attempt?.detail.attempt ?? 0,
+    maxAttempts: attempt?.detail.of ?? 0,
+  };
+}
+
+function optInOf(events: readonly EvidenceEvent[], locale: 'es' | 'en'): OptInEvidence {
+  const created = events.find((e) => is(e, 'process.created'));
+  const requested = events.find((e) => is(e, 'opt_in.requested'));
+  const accepted = events.find((e) => is(e, 'opt_in.accepted'));
+  const recorded = events.find((e) => is(e, 'opt_in.recorded'));
+  const mode = created?.detail.optInMode ?? requested?.detail.mode ?? accepted?.detail.mode ?? (recorded ? 'recorded' : null);
+  return {
+    mode: mode ? optInModeWords(locale, mode) : '',
+    acceptedAt: accepted?.at ?? recorded?.at ?? null,
+    // the evidence names the template, not the text the customer saw
+    templateText: null,
+    recorded: recorded ? { text: recorded.detail.text, source: recorded.detail.source, collectedAt: recorded.detail.collectedAt } : null,
+  };
+}

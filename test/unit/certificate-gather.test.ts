@@ -1,0 +1,372 @@
+// The gather step (evidence/certificate/gather.ts): evidence built by the evidence module's own builder from a
+// realistic recorded process, put into the certificate's view in Spanish and English, then rendered and read back
+// with poppler's pdftotext.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildEvidence, historyFingerprint, type Evidence, type EvidenceSource } from '../../evidence';
+import { certificateViewOf, type GatherOptions } from '../../evidence/certificate/gather';
+import { renderCertificate } from '../../evidence/certificate/render';
+import { eventPhrase, optInModeWords, receiptWord, statusWords, TEXTS } from '../../evidence/certificate/texts';
+import type { CertificateLocale, CertificateView } from '../../evidence/certificate/view';
+import type { ProcessDocumentRef, ProcessEvent, ProcessMessage } from '../../shared/process';
+
+const run = promisify(execFile);
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// ---- a realistic completed process, shaped as the workflow records it (as in evidence.test.ts) -------------
+
+const DOCS: ProcessDocumentRef[] = [
+  { id: 'doc_01JD8K3N5Q', name: 'Contrato de préstamo.pdf', sha256: sha('contract bytes'), size: 48213, pages: 3 },
+  { id: 'doc_01JD8K3N5R', name: 'Condiciones generales.pdf', sha256: sha('conditions bytes'), size: 20117, pages: 2 },
+];
+const SIGNED = [sha('sealed contract'), sha('sealed conditions')];
+
+const t = (hms: string) => `2026-11-30T10:${hms}Z`;
+const out = (
+  messageId: string,
+  purpose: string,
+  at: string,
+  status = 'accepted',
+  statusAt?: string,
+  channel: 'whatsapp' | 'sms' = 'whatsapp',
+): ProcessMessage => ({
+  messageId,
+  direction: 'outbound',
+  channel,
+  purpose,
+  at,
+  status,
+  ...(statusAt ? { statusAt } : {}),
+});
+const inb = (messageId: string, purpose: string, at: string): ProcessMessage => ({
+  messageId,
+  direction: 'inbound',
+  channel: 'whatsapp',
+  purpose,
+  at,
+  status: 'received',
+});
+
+function completedState(): EvidenceSource['state'] {
+  const events: ProcessEvent[] = [
+    { at: t('00:00.000'), type: 'process.created', channel: 'api', detail: { reference: 'C-2026-0042', optIn: 'whatsapp', documents: 2 } },
+    {
+      at: t('00:00.210'),
+      type: 'opt_in.requested',
+      channel: 'whatsapp',
+      messageIds: ['wamid.OPTIN'],
+      detail: { mode: 'whatsapp', template: 'testigo_opt_in' },
+    },
+    { at: t('00:12.340'), type: 'opt_in.accepted', channel: 'whatsapp', messageIds: ['wamid.IN1'] },
+    {
+      at: t('00:13.500'),
+      type: 'documents.sent',
+      channel: 'whatsapp',
+      messageIds: ['wamid.DOC1', 'wamid.DOC2'],
+      detail: { round: 0, documents: DOCS.map((d) => `${d.id}:${d.sha256}`).join(',') },
+    },
+    { at: t('01:00.200'), type: 'documents.reviewed', channel: 'whatsapp', messageIds: ['wamid.IN2'], detail: { documents: 2 } },
+    { at: t('01:00.600'), type: 'conditions.presented', channel: 'whatsapp', messageIds: ['wamid.ACCEPT'] },
+    { at: t('01:30.150'), type: 'conditions.accepted', channel: 'whatsapp', messageIds: ['wamid.IN3'] },
+    { at: t('01:31.000'), type: 'otp.sent', channel: 'sms', messageIds: ['SM6f1c0a'], detail: { code: 1, channels: 'sms' } },
+    { at: t('01:50.300'), type: 'otp.attempt_failed', messageIds: ['wamid.IN4'], detail: { attempt: 1, of: 5, code: 1 } },
+    { at: t('02:05.300'), type: 'otp.verified', channel: 'sms', messageIds: ['wamid.IN5'], detail: { attempt: 2, of: 5, code: 1 } },
+    { at: t('02:06.000'), type: 'validation.requested', channel: 'whatsapp', detail: { type: 'typed_phrase', index: 0 } },
+    { at: t('02:20.400'), type: 'validation.passed', channel: 'whatsapp', messageIds: ['wamid.IN6'], detail: { type: 'typed_phrase', index: 0, attempt: 1 } },
+    { at: t('02:21.100'), type: 'document.sealed', detail: { documentId: DOCS[0].id, sha256: DOCS[0].sha256, signedSha256: SIGNED[0], level: 'B-B' } },
+    { at: t('02:21.300'), type: 'document.sealed', detail: { documentId: DOCS[1].id, sha256: DOCS[1].sha256, signedSha256: SIGNED[1], level: 'B-T' } },
+    { at: t('02:22.400'), type: 'signed_documents.delivered', channel: 'whatsapp', messageIds: ['wamid.SIGNED1', 'wamid.SIGNED2'], detail: { documents: 2 } },
+    { at: t('02:22.800'), type: 'process.completed', detail: { documents: 2 } },
+  ];
+  const messages: ProcessMessage[] = [
+    out('wamid.OPTIN', 'opt_in', t('00:00.210'), 'read', t('00:05')),
+    inb('wamid.IN1', 'reply', t('00:12')),
+    out('wamid.DOC1', 'document', t('00:13.100'), 'delivered', t('00:13')),
+    out('wamid.DOC2', 'document', t('00:13.500'), 'delivered', t('00:14')),
+    out('wamid.REVIEW', 'review_prompt', t('00:13.800'), 'read', t('00:20')),
+    inb('wamid.IN2', 'reply', t('01:00')),
+    out('wamid.ACCEPT', 'acceptance_prompt', t('01:00.600'), 'read', t('01:10')),
+    inb('wamid.IN3', 'reply', t('01:30')),
+    out('SM6f1c0a', 'otp', t('01:31.000'), 'delivered', t('01:33'), 'sms'),
+    out('wamid.OTPPROMPT', 'otp_prompt', t('01:31.400'), 'delivered', t('01:32')),
+    inb('wamid.IN4', 'text', t('01:50')),
+    { ...out('wamid.WRONG', 'otp_wrong', t('01:50.700'), 'failed', t('01:51')), error: 131049 },
+    inb('wamid.IN5', 'text', t('02:05')),
+    out('wamid.VALPROMPT', 'validation_prompt', t('02:06.000')),
+    inb('wamid.IN6', 'text', t('02:20')),
+    out('wamid.SIGNED1', 'signed_document', t('02:22.000'), 'delivered', t('02:23')),
+    out('wamid.SIGNED2', 'signed_document', t('02:22.400'), 'read', t('02:30')),
+    out('wamid.DONE', 'completed', t('02:22.800'), 'delivered', t('02:24')),
+  ];
+  return { status: 'completed', reason: null, events, messages, documents: DOCS.map((d, i) => ({ id: d.id, signedSha256: SIGNED[i] })) };
+}
+
+/** Consent recorded by the business, one document sent, then the customer went silent: no code, nothing sealed. */
+function expiredRecordedState(): EvidenceSource['state'] {
+  return {
+    status: 'expired',
+    reason: 'step_timeout',
+    events: [
+      { at: t('00:00.000'), type: 'process.created', channel: 'api', detail: { reference: 'C-2026-0043', optIn: 'recorded', documents: 1 } },
+      {
+        at: t('00:00.100'),
+        type: 'opt_in.recorded',
+        channel: 'api',
+        detail: { collectedAt: '2026-11-02T09:00:00.000Z', source: 'Formulario web 2026/11', text: 'Acepto recibir mi contrato por WhatsApp.' },
+      },
+      {
+        at: t('00:01.000'),
+        type: 'documents.sent',
+        channel: 'whatsapp',
+        messageIds: ['wamid.D1'],
+        detail: { round: 0, documents: `${DOCS[0].id}:${DOCS[0].sha256}` },
+      },
+      { at: t('59:00.000'), type: 'process.expired', detail: { reason: 'step_timeout' } },
+    ],
+    messages: [out('wamid.D1', 'document', t('00:01.000'), 'delivered', t('00:02'))],
+    documents: [{ id: DOCS[0].id, signedSha256: null }],
+  };
+}
+
+const HISTORY = new TextEncoder().encode(JSON.stringify({ events: [{ eventId: '1' }, { eventId: '2' }, { eventId: '3' }] }));
+
+function evidenceOf(state: EvidenceSource['state'], documents = DOCS, reference = 'C-2026-0042'): Evidence {
+  const processId = 'prc_01JD8K3M2A';
+  return buildEvidence({
+    process: { id: processId, reference, createdAt: t('00:00.000') },
+    parties: {
+      business: { tenantId: 'ten_default', name: 'Acme Seguros' },
+      customer: { name: 'Ana García Núñez', phone: '+34600111222', identification: { level: 'identified', reference: 'crm-889' }, channel: 'online' },
+    },
+    documents,
+    state,
+    history: historyFingerprint(HISTORY, { workflowId: `process-${processId}`, runId: '0193a7c2-5a1e-7d2b-9f00-4c1b2e3d4f5a' }),
+    issuer: { subject: 'CN=Testigo Development Seal, O=Testigo, C=ES', certificateSha256: sha('seal certificate') },
+    issuedAt: '2026-11-30T10:02:25.000Z',
+  });
+}
+
+const optionsFor = (locale: CertificateLocale): GatherOptions => ({
+  locale,
+  timeZone: 'Europe/Madrid',
+  verificationUrl: 'https://testigo.example.com/verify/prc_01JD8K3M2A',
+});
+
+const RECEIPT_TYPES = new Set(['message.delivered', 'message.read', 'message.failed']);
+
+describe('evidence certificate: gathering the view from the evidence', () => {
+  const evidence = evidenceOf(completedState());
+  const byType = (type: string) => evidence.events.filter((e) => e.type === type);
+
+  for (const locale of ['es', 'en'] as const) {
+    describe(`in ${locale}`, () => {
+      const view = certificateViewOf(evidence, optionsFor(locale));
+
+      it('maps the summary, the parties, the integrity facts and the chain head', () => {
+        assert.equal(view.locale, locale);
+        assert.equal(view.timeZone, 'Europe/Madrid');
+        assert.deepEqual(view.summary, {
+          processId: 'prc_01JD8K3M2A',
+          reference: 'C-2026-0042',
+          status: statusWords(locale, 'completed'),
+          createdAt: evidence.process.createdAt,
+          completedAt: t('02:22.800'),
+          issuedAt: '2026-11-30T10:02:25.000Z',
+        });
+        assert.deepEqual(view.parties, {
+          business: { name: 'Acme Seguros' },
+          customer: {
+            name: 'Ana García Núñez',
+            phone: '+34600111222',
+            identificationLevel: 'identified',
+            identificationReference: 'crm-889',
+            channel: TEXTS.contractingChannels.online[locale],
+          },
+        });
+        assert.deepEqual(view.history, evidence.history);
+        assert.deepEqual(view.issuer, { subject: evidence.issuer.subject, fingerprint: evidence.issuer.certificateSha256 });
+        assert.equal(view.chainHead, evidence.events[evidence.events.length - 1].hash);
+        assert.equal(view.verificationUrl, 'https://testigo.example.com/verify/prc_01JD8K3M2A');
+      });
+
+      it('lists every document with both hashes and its seal level from document.sealed', () => {
+        assert.deepEqual(
+          view.documents,
+          DOCS.map((d, i) => ({
+            name: d.name,
+            pages: d.pages,
+            size: d.size,
+            sha256: d.sha256,
+            signedSha256: SIGNED[i],
+            sealLevel: i === 0 ? 'PAdES B-B' : 'PAdES B-T',
+          })),
+        );
+      });
+
+      it('folds every receipt into the row of the message it acknowledges', () => {
+        const receipts = evidence.events.filter((e) => RECEIPT_TYPES.has(e.type));
+        assert.ok(receipts.length >= 10, `the fixture has receipts (${receipts.length})`);
+        // one row per event but the receipts, in chain order, each with its own hash
+        const rowEvents = evidence.events.filter((e) => !RECEIPT_TYPES.has(e.type));
+        assert.deepEqual(
+          view.timeline.map((r) => [r.seq, r.hash]),
+          rowEvents.map((e) => [e.seq, e.hash]),
+        );
+        // every receipt is on the message.sent row of its message, with the kind and the time the evidence says
+        const kinds = { 'message.delivered': 'delivered', 'message.read': 'read', 'message.failed': 'failed' } as const;
+        for (const receipt of receipts) {
+          const id = receipt.providerMessageIds![0];
+          const sent = evidence.events.find((e) => e.type === 'message.sent' && e.providerMessageIds?.[0] === id)!;
+          const row = view.timeline.find((r) => r.seq === sent.seq)!;
+          assert.equal(row.providerMessageId, id);
+          assert.deepEqual(row.receipts, [{ kind: kinds[receipt.type as keyof typeof kinds], at: receipt.at }], id);
+        }
+        // and nowhere else
+        const withReceipts = view.timeline.filter((r) => r.receipts.length > 0);
+        assert.equal(withReceipts.length, receipts.length);
+        // spot checks: the opt-in template was read, the wrong-code notice failed, the SMS was delivered
+        const rowOfMessage = (id: string) =>
+          view.timeline.find((r) => r.seq === evidence.events.find((e) => e.type === 'message.sent' && e.providerMessageIds?.[0] === id)!.seq)!;
+        assert.deepEqual(rowOfMessage('wamid.OPTIN').receipts, [{ kind: 'read', at: '2026-11-30T10:00:05.000Z' }]);
+        assert.deepEqual(rowOfMessage('wamid.WRONG').receipts, [{ kind: 'failed', at: '2026-11-30T10:01:51.000Z' }]);
+        assert.equal(rowOfMessage('SM6f1c0a').channel, 'SMS');
+        assert.deepEqual(rowOfMessage('SM6f1c0a').receipts, [{ kind: 'delivered', at: '2026-11-30T10:01:33.000Z' }]);
+        // a message that got no receipt keeps an empty list
+        assert.deepEqual(rowOfMessage('wamid.VALPROMPT').receipts, []);
+        // the receipts print with the texts' words
+        assert.ok(receiptWord(locale, 'read').length > 0);
+      });
+
+      it('puts each process event into the texts’ words, with its facts', () => {
+        const row = (type: string, n = 0) => view.timeline.find((r) => r.seq === byType(type)[n].seq)!;
+        assert.equal(row('process.created').event, eventPhrase(locale, 'process.created'));
+        assert.equal(row('process.created').channel, 'API');
+        assert.equal(row('opt_in.requested').event, eventPhrase(locale, 'opt_in.requested'));
+        assert.equal(row('otp.sent').event, eventPhrase(locale, 'otp.sent', { channel: 'SMS' }));
+        assert.equal(row('otp.attempt_failed').event, eventPhrase(locale, 'otp.attempt_failed', { attempt: 1, maxAttempts: 5 }));
+        assert.equal(row('otp.verified').event, eventPhrase(locale, 'otp.verified', { attempt: 2, maxAttempts: 5 }));
+        assert.match(row('otp.verified').event, locale === 'es' ? /intento 2 de 5/ : /attempt 2 of 5/);
+        assert.equal(row('document.sealed', 0).event, eventPhrase(locale, 'document.sealed', { document: DOCS[0].name }));
+        assert.equal(row('document.sealed', 1).event, eventPhrase(locale, 'document.sealed', { document: DOCS[1].name }));
+        // two documents sent in one event: the singular phrase names neither
+        assert.equal(row('documents.sent').event, eventPhrase(locale, 'documents.sent'));
+        assert.equal(row('documents.sent').providerMessageId, 'wamid.DOC1, wamid.DOC2');
+        assert.equal(row('process.completed').event, eventPhrase(locale, 'process.completed'));
+        assert.equal(row('process.completed').channel, null);
+        // the conversation's own messages have no phrase in texts.ts: no words made up for them
+        assert.equal(row('message.sent').event, '');
+        assert.equal(row('message.received').event, '');
+      });
+
+      it('records the code: its channel, when it was sent and verified, attempt n of m', () => {
+        assert.deepEqual(view.otp, {
+          channel: 'SMS',
+          sentAt: byType('otp.sent')[0].at,
+          verifiedAt: byType('otp.verified')[0].at,
+          attempt: 2,
+          maxAttempts: 5,
+        });
+      });
+
+      it('records the opt-in by WhatsApp: its mode and when it was given', () => {
+        assert.deepEqual(view.optIn, {
+          mode: optInModeWords(locale, 'whatsapp'),
+          acceptedAt: byType('opt_in.accepted')[0].at,
+          templateText: null,
+          recorded: null,
+        });
+      });
+    });
+  }
+
+  it('speaks the chosen language', () => {
+    const es = certificateViewOf(evidence, optionsFor('es'));
+    const en = certificateViewOf(evidence, optionsFor('en'));
+    assert.equal(es.summary.status, 'Completado');
+    assert.equal(en.summary.status, 'Completed');
+    assert.notEqual(es.timeline[0].event, en.timeline[0].event);
+    // everything but the words is the same
+    const facts = (v: CertificateView) => v.timeline.map((r) => ({ ...r, event: undefined }));
+    assert.deepEqual(facts(es), facts(en));
+  });
+
+  it('lets the caller override the business name and the seal levels', () => {
+    const view = certificateViewOf(evidence, { ...optionsFor('en'), businessName: 'Acme Seguros, S.A.', sealLevels: { [DOCS[0].id]: 'B-T' } });
+    assert.equal(view.parties.business.name, 'Acme Seguros, S.A.');
+    assert.deepEqual(
+      view.documents.map((d) => d.sealLevel),
+      ['PAdES B-T', 'PAdES B-T'],
+    );
+  });
+
+  it('leaves empty what a process that ended early did not record: no code, nothing sealed; keeps recorded consent', () => {
+    const early = evidenceOf(expiredRecordedState(), [DOCS[0]], 'C-2026-0043');
+    for (const locale of ['es', 'en'] as const) {
+      const view = certificateViewOf(early, optionsFor(locale));
+      assert.equal(view.summary.status, statusWords(locale, 'expired'));
+      assert.equal(view.summary.completedAt, null);
+      assert.equal(view.otp, null);
+      assert.deepEqual(view.documents, [{ name: DOCS[0].name, pages: 3, size: 48213, sha256: DOCS[0].sha256, signedSha256: null, sealLevel: null }]);
+      assert.deepEqual(view.optIn, {
+        mode: optInModeWords(locale, 'recorded'),
+        acceptedAt: early.events.find((e) => e.type === 'opt_in.recorded')!.at,
+        templateText: null,
+        recorded: { text: 'Acepto recibir mi contrato por WhatsApp.', source: 'Formulario web 2026/11', collectedAt: '2026-11-02T09:00:00.000Z' },
+      });
+      const rowOf = (type: string) => view.timeline.find((r) => r.seq === early.events.find((e) => e.type === type)!.seq)!;
+      // one document sent: the phrase names it
+      assert.equal(rowOf('documents.sent').event, eventPhrase(locale, 'documents.sent', { document: DOCS[0].name }));
+      assert.equal(rowOf('process.expired').event, eventPhrase(locale, 'process.expired', { reason: 'step_timeout' }));
+      assert.equal(view.chainHead, early.events[early.events.length - 1].hash);
+    }
+  });
+
+  it('keeps a code that was sent but never tried as attempt 0 of 0 (the evidence does not say the limit)', () => {
+    const state = completedState();
+    state.status = 'expired';
+    state.reason = 'step_timeout';
+    state.documents = DOCS.map((d) => ({ id: d.id, signedSha256: null }));
+    state.events = [...state.events.slice(0, 8), { at: t('59:00.000'), type: 'process.expired', detail: { reason: 'step_timeout' } }];
+    const view = certificateViewOf(evidenceOf(state), optionsFor('en'));
+    assert.deepEqual(view.otp, { channel: 'SMS', sentAt: t('01:31.000'), verifiedAt: null, attempt: 0, maxAttempts: 0 });
+  });
+
+  describe('rendered', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-gather-'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    for (const locale of ['es', 'en'] as const) {
+      it(`prints the reference, both hashes of every document and the chain head (${locale})`, async () => {
+        const view = certificateViewOf(evidence, optionsFor(locale));
+        const file = path.join(dir, `certificate-${locale}.pdf`);
+        const pdf = await renderCertificate(view, []);
+        writeFileSync(file, pdf);
+        // To look at it: CERTIFICATE_PREVIEW_DIR=/tmp/x, as in certificate-render.test.ts.
+        if (process.env.CERTIFICATE_PREVIEW_DIR) writeFileSync(path.join(process.env.CERTIFICATE_PREVIEW_DIR, `gathered-${locale}.pdf`), pdf);
+        const { stdout: text } = await run('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 32 << 20 });
+        for (const needle of [
+          'C-2026-0042',
+          ...DOCS.map((d) => d.sha256),
+          ...SIGNED,
+          view.chainHead,
+          evidence.history.sha256,
+          statusWords(locale, 'completed'),
+        ]) {
+          assert.ok(text.includes(needle), `${needle} missing from the ${locale} certificate`);
+        }
+        // a phrase wraps inside its table cell
+        const words = text.replace(/\s+/g, ' ');
+        assert.ok(words.includes(eventPhrase(locale, 'otp.verified', { attempt: 2, maxAttempts: 5 })), `the verified code's row missing (${locale})`);
+        assert.doesNotMatch(text, /undefined|NaN|\[object/);
+      });
+    }
+  });
+});
