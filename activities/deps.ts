@@ -1,3 +1,5 @@
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { BlobStore } from '../custody/blob-store';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -18,4 +20,7 @@ export interface ActivityDeps {
   blobs: BlobStore;
   /** the seal identity (loaded once, lazily) and the TSA that makes seals B-T */
   sealing: { identity: () => Promise<SealIdentity>; tsaUrl?: string };
+  /** reads a process's own history for custody (the evidence), decrypted with the payload codec */
+  temporal: Client;
+  codec: PayloadCodec;
 }

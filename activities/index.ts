@@ -2,6 +2,7 @@
 // workflows import only the resulting *type*.
 import type { ActivityDeps } from './deps';
 import { createCallbackActivities } from './callbacks';
+import { createEvidenceActivities } from './evidence';
 import { createMessagingActivities } from './messaging';
 import { createOtpActivities } from './otp';
 import { createProcessActivities } from './process';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCallbackActivities(deps),
     ...createMessagingActivities(deps),
     ...createProcessActivities(deps),
+    ...createEvidenceActivities(deps),
   };
 }
 

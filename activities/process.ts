@@ -137,7 +137,10 @@ export function createProcessActivities(deps: ActivityDeps) {
     },
 
     async deliverProcessCallback(input: ProcessCallbackInput): Promise<{ status: number }> {
-      const row = await prisma.process.findUniqueOrThrow({ where: { id: input.processId }, include: { documents: { orderBy: { position: 'asc' } } } });
+      const row = await prisma.process.findUniqueOrThrow({
+        where: { id: input.processId },
+        include: { documents: { orderBy: { position: 'asc' } }, evidence: true },
+      });
       // The status the event announces, even if the process moved on before this delivery.
       const data = { ...presentProcess(row), status: input.status, reason: input.reason };
       return deliverCallback(deps, {

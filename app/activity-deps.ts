@@ -1,6 +1,8 @@
 // The worker's activity dependencies, from configuration: the one place where providers are chosen
 // and addressed (the stack builds them for its worker; tests build them to call activities directly).
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities';
 import { FileBlobStore } from '../custody/file-blob-store';
 import { DEFAULT_OTP_TEMPLATE } from '../domain/tenants';
@@ -11,7 +13,7 @@ import { TwilioSmsClient } from '../providers/twilio-sms';
 import { CloudApiClient } from '../providers/whatsapp';
 import { loadSealIdentity, type SealIdentity } from '../sealing';
 
-export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Keys): ActivityDeps {
+export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Keys, temporal: Client, codec: PayloadCodec): ActivityDeps {
   let identity: Promise<SealIdentity> | undefined;
   return {
     prisma,
@@ -32,6 +34,8 @@ export function buildActivityDeps(config: Config, prisma: PrismaClient, keys: Ke
     }),
     templates: { otpTemplate: DEFAULT_OTP_TEMPLATE },
     publicBaseUrl: config.publicBaseUrl,
+    temporal,
+    codec,
     blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
     sealing: {
       // Loaded on first use and kept; a failed load is retried by the next sealing attempt.

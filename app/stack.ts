@@ -126,7 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let nativeConnection: NativeConnection | undefined;
   if (options.worker) {
     nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-    const deps = buildActivityDeps(config, db.prisma, keys);
+    const deps = buildActivityDeps(config, db.prisma, keys, client, codec);
     worker = await createWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, codec, deps });
     workerRun = worker.run();
     workerRun.catch((error) => logger.fatal({ err: error }, 'worker stopped'));

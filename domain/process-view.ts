@@ -1,6 +1,6 @@
 // The public representation of a signing process (API responses and callbacks): masked phone, no
 // secrets, documents by hash.
-import type { Process, ProcessDocument } from '../prisma/generated/client';
+import type { EvidenceBundle, Process, ProcessDocument } from '../prisma/generated/client';
 import type { ProcessEvent, ProcessMessage, ProcessReason, ProcessStatus } from '../shared/process';
 import { maskPhone } from './phone';
 
@@ -22,11 +22,11 @@ export interface ProcessView {
   /** every message with its delivery receipts (WhatsApp ids; SMS ids for codes) */
   messages: ProcessMessage[];
   otp: { channel: string; attemptsRemaining: number | null; codes: number };
-  /** the evidence certificate, once issued */
-  certificate: null;
+  /** the evidence certificate, once issued (at completion) */
+  certificate: { url: string; evidenceUrl: string; sha256: string; evidenceSha256: string; chainHead: string; issuedAt: string } | null;
 }
 
-export function presentProcess(row: Process & { documents: ProcessDocument[] }): ProcessView {
+export function presentProcess(row: Process & { documents: ProcessDocument[]; evidence?: EvidenceBundle | null }): ProcessView {
   const settings = row.settings as { otp?: { channel?: string } };
   const otp = (row.otp ?? {}) as { attemptsRemaining?: number | null; codes?: number };
   return {
@@ -52,6 +52,15 @@ export function presentProcess(row: Process & { documents: ProcessDocument[] }):
     events: row.events as unknown as ProcessEvent[],
     messages: row.messages as unknown as ProcessMessage[],
     otp: { channel: settings.otp?.channel ?? 'sms', attemptsRemaining: otp.attemptsRemaining ?? null, codes: otp.codes ?? 0 },
-    certificate: null,
+    certificate: row.evidence
+      ? {
+          url: `/v1/processes/${row.id}/certificate`,
+          evidenceUrl: `/v1/processes/${row.id}/evidence`,
+          sha256: row.evidence.certificateSha256,
+          evidenceSha256: row.evidence.evidenceSha256,
+          chainHead: row.evidence.chainHead,
+          issuedAt: row.evidence.issuedAt.toISOString(),
+        }
+      : null,
   };
 }

@@ -250,7 +250,7 @@ export class ProcessService {
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
-      include: { documents: true },
+      include: { documents: true, evidence: true },
     });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -283,8 +283,34 @@ export class ProcessService {
     return { name: signed ? document.name.replace(/\.pdf$/i, '') + '.signed.pdf' : document.name, bytes };
   }
 
+  /** The sealed evidence certificate (application/pdf), once issued. */
+  async certificate(tenantId: string, id: string): Promise<Uint8Array> {
+    const bundle = await this.bundle(tenantId, id);
+    return this.deps.blobs.get(bundle.certificateSha256);
+  }
+
+  /** The evidence (canonical JSON as stored) and its JWS. */
+  async evidence(tenantId: string, id: string): Promise<{ evidence: unknown; jws: string }> {
+    const bundle = await this.bundle(tenantId, id);
+    const [evidence, jws] = await Promise.all([this.deps.blobs.get(bundle.evidenceSha256), this.deps.blobs.get(bundle.jwsSha256)]);
+    return { evidence: JSON.parse(Buffer.from(evidence).toString('utf8')), jws: Buffer.from(jws).toString('utf8') };
+  }
+
+  private async bundle(tenantId: string, id: string) {
+    const row = await this.find(tenantId, id);
+    if (!row.evidence)
+      throw new HttpProblem(
+        404,
+        'no-certificate-yet',
+        'Not Found',
+        `Process ${id} has no certificate (it is issued at completion; the process is ${row.status}).`,
+        { processStatus: row.status },
+      );
+    return row.evidence;
+  }
+
   private async find(tenantId: string, id: string) {
-    const row = await this.deps.prisma.process.findUnique({ where: { id }, include: { documents: { orderBy: { position: 'asc' } } } });
+    const row = await this.deps.prisma.process.findUnique({ where: { id }, include: { documents: { orderBy: { position: 'asc' } }, evidence: true } });
     // Another tenant's process is indistinguishable from a missing one.
     if (!row || row.tenantId !== tenantId) throw new HttpProblem(404, 'not-found', 'Not Found', `No process ${id}.`);
     return row;

@@ -148,6 +148,8 @@ export interface ProcessState {
   messages: ProcessMessage[];
   documents: ProcessDocumentState[];
   otp: { status: OtpStatus | null; attemptsRemaining: number | null; sends: OtpSend[]; codes: number };
+  /** the evidence in custody, once issued at completion */
+  certificate: { certificateSha256: string; evidenceSha256: string; chainHead: string; issuedAt: string } | null;
   /** bumps on every change; projections ignore older versions */
   version: number;
 }

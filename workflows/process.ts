@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -39,11 +40,22 @@ const { deliverProcessCallback } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['CallbackRejected'] },
 });
 
+// The evidence (history export, JWS, sealed certificate): CPU and custody work; a process whose certificate
+// cannot be issued still completed, and says so by having none.
+const { issueEvidence } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+/** Processes started before the evidence existed replay without it (their histories have no such step). */
+export const EVIDENCE_PATCH = 'evidence-certificate-v1';
+
 export async function processWorkflow(input: ProcessInput): Promise<ProcessState> {
   const callbacks: Promise<unknown>[] = [];
   let published: ProcessStatus | undefined;
   /** the final state is projected: nothing will change any more */
   let settled = false;
+  let certificate: ProcessState['certificate'] = null;
   // Publishing reads the steps' state; it first runs once they all exist.
   const conversation = new Conversation(input, () => project());
   const consent = new ConsentStep(conversation);
@@ -62,6 +74,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
       sends: consent.current?.sends.map((s) => ({ ...s })) ?? [],
       codes: consent.codes,
     },
+    certificate,
     version: conversation.version,
   });
 
@@ -145,6 +158,14 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
   }
   await clearConversationWait({ processId: input.processId }).catch(() => undefined);
   await conversation.publish();
+  if (conversation.status === 'completed' && patched(EVIDENCE_PATCH)) {
+    try {
+      certificate = await issueEvidence({ processId: input.processId });
+      await conversation.publish();
+    } catch {
+      // the process stands completed; the missing certificate is visible in its state and the read model
+    }
+  }
   settled = true;
   if (conversation.status === 'completed') callback('process.completed');
   await condition(allHandlersFinished);

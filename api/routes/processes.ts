@@ -119,6 +119,40 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ service: ProcessService 
     async (request) => service.cancel(request.tenant.id, request.params.id),
   );
 
+  app.get(
+    '/processes/:id/certificate',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Download the evidence certificate (PAdES-sealed PDF with the evidence and its JWS attached)',
+        params: ProcessParams,
+        produces: ['application/pdf'],
+        response: { 200: { type: 'string', format: 'binary', description: 'application/pdf' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const bytes = await service.certificate(request.tenant.id, request.params.id);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="certificate-${request.params.id}.pdf"`)
+        .send(Buffer.from(bytes));
+    },
+  );
+
+  app.get(
+    '/processes/:id/evidence',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The evidence (RFC 8785 canonical JSON) and its compact JWS (ES256; verify against /.well-known/jwks.json)',
+        params: ProcessParams,
+      },
+    },
+    async (request) => service.evidence(request.tenant.id, request.params.id),
+  );
+
   for (const signed of [false, true]) {
     app.get(
       signed ? '/processes/:id/documents/:docId/signed' : '/processes/:id/documents/:docId',

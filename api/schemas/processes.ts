@@ -182,7 +182,20 @@ export const ProcessResponse = Type.Object(
     events: Type.Array(Event),
     messages: Type.Array(Message),
     otp: Type.Object({ channel: Type.String(), attemptsRemaining: Type.Union([Type.Integer(), Type.Null()]), codes: Type.Integer() }),
-    certificate: Type.Null({ description: 'the evidence certificate, once issued' }),
+    certificate: Type.Union(
+      [
+        Type.Object({
+          url: Type.String({ description: 'GET it: the sealed certificate (application/pdf)' }),
+          evidenceUrl: Type.String({ description: 'GET it: {evidence, jws}' }),
+          sha256: Type.String(),
+          evidenceSha256: Type.String(),
+          chainHead: Type.String(),
+          issuedAt: Type.String(),
+        }),
+        Type.Null(),
+      ],
+      { description: 'the evidence certificate, once issued at completion' },
+    ),
   },
   { description: 'A signing process' },
 );

@@ -8,6 +8,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { SendWhatsAppInput } from '../../activities/messaging';
 import { buildActivityDeps } from '../../app/activity-deps';
+import { AesGcmCodec } from '../../platform/codec';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 describe('sendWhatsApp activity', function () {
@@ -21,7 +22,7 @@ describe('sendWhatsApp activity', function () {
   before(async function () {
     this.timeout(120_000);
     t = await startTestStack('pglite');
-    activities = createActivities(buildActivityDeps(t.stack.config, t.stack.db.prisma, t.stack.keys));
+    activities = createActivities(buildActivityDeps(t.stack.config, t.stack.db.prisma, t.stack.keys, t.stack.client, new AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }])));
   });
 
   after(async function () {

@@ -1,11 +1,14 @@
 // The signing process end to end, through the real API, worker, Temporal and the sandbox, with the
 // customer played on the sandbox handset: every opt-in mode, both OTP channels, each way it can end.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyCallback } from '../../domain/callback-signature';
 import * as jose from 'jose';
+import { canonicalBytes, verifyEvidence } from '../../evidence';
 import { jwkThumbprint } from '../../evidence/jws';
 import { loadSealIdentity } from '../../sealing';
 import { processStateQuery } from '../../shared/process';
@@ -48,6 +51,42 @@ async function validateSealed(t: TestStack, processId: string, documentId: strin
   assert.match(poppler.output, /Signature Validation: Signature is Valid\./, poppler.output);
   assert.match(poppler.output, /Signature Type: ETSI\.CAdES\.detached/, poppler.output);
   return status.output;
+}
+
+/**
+ * The evidence of a completed process: {evidence, jws} verifies (our verifier with the published JWKS, and the jose
+ * library), and the certificate is a PAdES-sealed PDF (pyHanko, pdfsig) carrying both as attachments.
+ */
+async function checkEvidence(t: TestStack, processId: string, certificate: { sha256: string; evidenceSha256: string; chainHead: string }) {
+  const { status, body } = await t.request('GET', `/v1/processes/${processId}/evidence`);
+  assert.equal(status, 200, JSON.stringify(body));
+  const jwksSet = await (await fetch(`${t.url}/.well-known/jwks.json`)).json();
+  const caPem = await (await fetch(`${t.url}/.well-known/testigo-ca.pem`)).text();
+  const result = await verifyEvidence(body, { jwks: jwksSet, trustedCaPem: caPem });
+  assert.ok(result.valid, JSON.stringify(result.checks));
+  assert.equal(body.evidence.process.id, processId);
+  assert.equal(body.evidence.events.at(-1).hash, certificate.chainHead);
+  assert.equal(createHash('sha256').update(canonicalBytes(body.evidence)).digest('hex'), certificate.evidenceSha256);
+  await jose.compactVerify(body.jws, jose.createLocalJWKSet(jwksSet));
+  const tampered = structuredClone(body);
+  tampered.evidence.documents[0].signedSha256 = '0'.repeat(64);
+  assert.equal((await verifyEvidence(tampered, { jwks: jwksSet, trustedCaPem: caPem })).valid, false);
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-certificate-'));
+  const pdf = await fetch(`${t.url}/v1/processes/${processId}/certificate`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), certificate.sha256);
+  writeFileSync(path.join(dir, 'certificate.pdf'), bytes);
+  writeFileSync(path.join(dir, 'ca.pem'), caPem);
+  const validation = await pyhankoValidate(path.join(dir, 'certificate.pdf'), [path.join(dir, 'ca.pem')]);
+  assert.match(validation.status.output, /:INTACT:TRUSTED/, validation.status.output);
+  const attachments = execFileSync('pdfdetach', ['-list', path.join(dir, 'certificate.pdf')]).toString();
+  assert.match(attachments, /evidence\.json/);
+  assert.match(attachments, /evidence\.jws/);
+  const text = execFileSync('pdftotext', [path.join(dir, 'certificate.pdf'), '-']).toString();
+  assert.ok(text.includes(body.evidence.process.reference), 'the certificate names the reference');
+  assert.ok(text.replace(/\s/g, '').includes(body.evidence.documents[0].signedSha256), 'and the sealed document hash');
 }
 
 /** Plays the customer from the opt-in to the OTP prompt (English texts). */
@@ -145,11 +184,19 @@ for (const kind of databases()) {
         );
         assert.match(delivered.document!.filename, /signed\.pdf$/);
 
+        // the evidence, issued at completion and kept in custody
+        const issued = await eventually(async () => {
+          const { body } = await t.request('GET', `/v1/processes/${process.id}`);
+          return body.certificate ? body : undefined;
+        }, 'the certificate');
+        await checkEvidence(t, process.id, issued.certificate);
+
         const secret = (await t.request('GET', '/v1/settings')).body.callbackSecret as string;
         const completed = await eventually(async () => receiver.received.find((r) => r.body.type === 'process.completed'), 'process.completed callback');
         assert.ok(verifyCallback(secret, completed.raw, String(completed.headers['testigo-signature'])));
         assert.equal(completed.body.data.id, process.id);
         assert.equal(completed.body.data.status, 'completed');
+        assert.equal(completed.body.data.certificate.url, `/v1/processes/${process.id}/certificate`, 'process.completed carries the certificate');
         const statuses = receiver.received.filter((r) => r.body.type === 'process.status_changed').map((r) => r.body.data.status);
         for (const status of ['awaiting_review', 'awaiting_acceptance', 'awaiting_otp', 'signing', 'completed'])
           assert.ok(statuses.includes(status), `status_changed ${status} in ${statuses}`);

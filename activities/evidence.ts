@@ -1,0 +1,110 @@
+// Issues a finished process's evidence and puts it in custody: the exported history, the evidence built
+// from the recorded state and fingerprinted history, its JWS, and the sealed certificate — content-
+// addressed files plus one row of hashes, written once. A retry (or a second worker) finds the row and
+// returns it; nothing is issued twice.
+import { exportHistory } from '../custody/history-export';
+import { buildEvidence, canonicalBytes, historyFingerprint, issuerOf, signEvidence, type Evidence } from '../evidence';
+import { certificateViewOf } from '../evidence/certificate/gather';
+import { renderCertificate } from '../evidence/certificate/render';
+import { sealPdf } from '../sealing';
+import type { Locale } from '../shared/otp';
+import { processWorkflowId, type ProcessDocumentRef, type ProcessEvent, type ProcessMessage, type ProcessReason, type ProcessStatus } from '../shared/process';
+import type { ActivityDeps } from './deps';
+
+export interface IssuedEvidence {
+  certificateSha256: string;
+  evidenceSha256: string;
+  chainHead: string;
+  issuedAt: string;
+}
+
+export function createEvidenceActivities(deps: ActivityDeps) {
+  const { prisma, blobs, sealing } = deps;
+
+  return {
+    async issueEvidence(input: { processId: string }): Promise<IssuedEvidence> {
+      const existing = await prisma.evidenceBundle.findUnique({ where: { processId: input.processId } });
+      if (existing) return bundleResult(existing);
+
+      const process = await prisma.process.findUniqueOrThrow({
+        where: { id: input.processId },
+        include: { documents: { orderBy: { position: 'asc' } }, tenant: true },
+      });
+      const workflowId = processWorkflowId(process.id);
+      const history = await exportHistory(deps.temporal, workflowId, deps.codec);
+      const identity = await sealing.identity();
+      const issuedAt = new Date().toISOString();
+      const documents: ProcessDocumentRef[] = process.documents.map((d) => ({ id: d.id, name: d.name, sha256: d.sha256, size: d.size, pages: d.pages }));
+      const evidence: Evidence = buildEvidence({
+        process: { id: process.id, reference: process.reference, createdAt: process.createdAt.toISOString() },
+        parties: {
+          business: { tenantId: process.tenantId, name: (process.tenant.settings as { brand?: string }).brand ?? process.tenant.name },
+          customer: {
+            name: process.customerName,
+            phone: process.customerPhone,
+            identification: (process.identification ?? null) as Evidence['parties']['customer']['identification'],
+            channel: process.channel as 'online' | 'in_person',
+          },
+        },
+        documents,
+        state: {
+          status: process.status as ProcessStatus,
+          reason: (process.reason ?? null) as ProcessReason | null,
+          events: process.events as unknown as ProcessEvent[],
+          messages: process.messages as unknown as ProcessMessage[],
+          documents: process.documents.map((d) => ({ id: d.id, signedSha256: d.signedSha256 })),
+        },
+        history: historyFingerprint(history.bytes, { workflowId, runId: history.runId }),
+        issuer: issuerOf(identity.certificate),
+        issuedAt,
+      });
+      const evidenceBytes = canonicalBytes(evidence);
+      const jws = await signEvidence(evidence, { privateKey: identity.privateKey, certificateChainDer: [identity.certificate, ...identity.chain] });
+      const view = certificateViewOf(evidence, {
+        locale: process.locale as Locale,
+        timeZone: 'Europe/Madrid',
+        verificationUrl: `${deps.publicBaseUrl}/verify/${process.id}`,
+      });
+      const rendered = await renderCertificate(view, [
+        { name: 'evidence.json', description: 'Evidence (RFC 8785 canonical JSON)', mimeType: 'application/json', bytes: evidenceBytes },
+        { name: 'evidence.jws', description: 'Evidence signature (compact JWS, ES256)', mimeType: 'application/jose', bytes: Buffer.from(jws) },
+      ]);
+      const certificate = await sealPdf(rendered, {
+        identity,
+        reason: `Evidence certificate of Testigo process ${process.id} (${process.reference})`,
+        location: 'Testigo',
+        tsaUrl: sealing.tsaUrl,
+      });
+      const [historyBlob, evidenceBlob, jwsBlob, certificateBlob] = await Promise.all([
+        blobs.put(history.bytes),
+        blobs.put(evidenceBytes),
+        blobs.put(Buffer.from(jws)),
+        blobs.put(certificate),
+      ]);
+      const chainHead = evidence.events.at(-1)?.hash ?? '';
+      // Written once: a concurrent issuer that got here first wins, and its bundle is the one returned.
+      await prisma.evidenceBundle.createMany({
+        data: [
+          {
+            processId: process.id,
+            historySha256: historyBlob.sha256,
+            historyEventCount: history.eventCount,
+            workflowId,
+            runId: history.runId,
+            evidenceSha256: evidenceBlob.sha256,
+            jwsSha256: jwsBlob.sha256,
+            certificateSha256: certificateBlob.sha256,
+            chainHead,
+            issuedAt: new Date(issuedAt),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return bundleResult(await prisma.evidenceBundle.findUniqueOrThrow({ where: { processId: process.id } }));
+    },
+  };
+}
+
+function bundleResult(row: { certificateSha256: string; evidenceSha256: string; chainHead: string; issuedAt: Date }): IssuedEvidence {
+  return { certificateSha256: row.certificateSha256, evidenceSha256: row.evidenceSha256, chainHead: row.chainHead, issuedAt: row.issuedAt.toISOString() };
+}
