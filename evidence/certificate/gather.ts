@@ -7,7 +7,7 @@
 import { GENESIS_HASH } from '../chain';
 import type { Evidence, EvidenceChannel, EvidenceEvent } from '../model';
 import type { ProcessEventType } from '../../shared/process';
-import { contractingChannelWords, eventPhrase, label, optInModeWords, statusWords, type EventFacts } from './texts';
+import { contractingChannelWords, eventPhrase, label, messagePhrase, optInModeWords, statusWords, type EventFacts } from './texts';
 import type { CertificateDocument, CertificateView, OptInEvidence, OtpRecord, ReceiptKind, TimelineRow } from './view';
 
 export interface GatherOptions {
@@ -125,11 +125,12 @@ function timelineOf(evidence: Evidence, locale: 'es' | 'en'): TimelineRow[] {
   return rows;
 }
 
-/**
- * The event in words. The messages of the conversation (message.sent, message.received) and unmatched receipts have
- * no phrase in texts.ts: their row carries the channel, the message id, its receipts and the hash, and no words.
- */
+/** The event in words; an unmatched receipt has none (its row carries the channel, the message id and the hash). */
 function phraseOf(event: EvidenceEvent, locale: 'es' | 'en', names: Map<string, string>, documentCount: number): string {
+  if (event.type === 'message.sent' || event.type === 'message.received') {
+    const purpose = (event.detail as { purpose?: unknown }).purpose;
+    return messagePhrase(locale, event.type === 'message.sent' ? 'sent' : 'received', typeof purpose === 'string' ? purpose : undefined);
+  }
   if (event.type.startsWith('message.')) return '';
   return eventPhrase(locale, event.type as ProcessEventType, factsOf(event, names, documentCount));
 }

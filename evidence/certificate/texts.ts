@@ -249,3 +249,36 @@ export function contractingChannelWords(locale: CertificateLocale, channel: 'onl
 export function receiptWord(locale: CertificateLocale, kind: ReceiptKind): string {
   return TEXTS.receipts[kind][locale];
 }
+
+/** What each conversation message was for, as the workflow records it (ProcessMessage.purpose). */
+const MESSAGE_PURPOSES: Record<string, Translated> = {
+  opt_in: { es: 'plantilla de consentimiento', en: 'consent template' },
+  notice: { es: 'aviso de documentos pendientes', en: 'notice of pending documents' },
+  reminder: { es: 'recordatorio', en: 'reminder' },
+  document: { es: 'documento', en: 'document' },
+  review_prompt: { es: 'petición de confirmar la recepción y revisión', en: 'request to confirm receipt and review' },
+  documents_resent: { es: 'aviso de reenvío', en: 'notice of re-sending' },
+  acceptance_prompt: { es: 'petición de aceptar las condiciones', en: 'request to accept the conditions' },
+  otp: { es: 'código de un solo uso', en: 'one-time code' },
+  otp_prompt: { es: 'petición de escribir el código', en: 'request to type the code' },
+  otp_wrong: { es: 'aviso de código incorrecto', en: 'notice of a wrong code' },
+  otp_expired: { es: 'aviso de código caducado', en: 'notice of an expired code' },
+  validation_prompt: { es: 'petición de validación adicional', en: 'request for an additional validation' },
+  validation_wrong: { es: 'aviso de validación incorrecta', en: 'notice of a failed validation' },
+  signed_intro: { es: 'aviso de documentos firmados', en: 'notice of the signed documents' },
+  signed_document: { es: 'documento sellado', en: 'sealed document' },
+  completed: { es: 'confirmación de cierre', en: 'closing confirmation' },
+  closing: { es: 'aviso de cierre', en: 'closing notice' },
+  token_refused: { es: 'rechazo de un código de otro número', en: 'refusal of a code from another number' },
+  reply: { es: 'pulsó un botón', en: 'tapped a button' },
+  text: { es: 'escribió un texto', en: 'typed a text' },
+  opt_in_token: { es: 'envió el código de la tienda', en: 'sent the shop code' },
+};
+
+/** A conversation message in words: "Mensaje al cliente: recordatorio", "El cliente pulsó un botón". */
+export function messagePhrase(locale: CertificateLocale, direction: 'sent' | 'received', purpose: string | undefined): string {
+  const what = purpose ? MESSAGE_PURPOSES[purpose]?.[locale] : undefined;
+  if (direction === 'received') return locale === 'es' ? `El cliente ${what ?? 'envió un mensaje'}` : `The customer ${what ?? 'sent a message'}`;
+  const head = locale === 'es' ? 'Mensaje al cliente' : 'Message to the customer';
+  return what ? `${head}: ${what}` : head;
+}

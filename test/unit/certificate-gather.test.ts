@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { buildEvidence, historyFingerprint, type Evidence, type EvidenceSource } from '../../evidence';
 import { certificateViewOf, type GatherOptions } from '../../evidence/certificate/gather';
 import { renderCertificate } from '../../evidence/certificate/render';
-import { eventPhrase, optInModeWords, receiptWord, statusWords, TEXTS } from '../../evidence/certificate/texts';
+import { eventPhrase, messagePhrase, optInModeWords, receiptWord, statusWords, TEXTS } from '../../evidence/certificate/texts';
 import type { CertificateLocale, CertificateView } from '../../evidence/certificate/view';
 import type { ProcessDocumentRef, ProcessEvent, ProcessMessage } from '../../shared/process';
 
@@ -258,9 +258,10 @@ describe('evidence certificate: gathering the view from the evidence', () => {
         assert.equal(row('documents.sent').providerMessageId, 'wamid.DOC1, wamid.DOC2');
         assert.equal(row('process.completed').event, eventPhrase(locale, 'process.completed'));
         assert.equal(row('process.completed').channel, null);
-        // the conversation's own messages have no phrase in texts.ts: no words made up for them
-        assert.equal(row('message.sent').event, '');
-        assert.equal(row('message.received').event, '');
+        // the conversation's own messages say what they were for (the workflow's recorded purpose)
+        assert.equal(row('message.sent').event, messagePhrase(locale, 'sent', 'opt_in'));
+        assert.notEqual(row('message.sent').event, messagePhrase(locale, 'sent', undefined), 'the purpose is named');
+        assert.match(row('message.received').event, locale === 'es' ? /^El cliente / : /^The customer /);
       });
 
       it('records the code: its channel, when it was sent and verified, attempt n of m', () => {
