@@ -22,7 +22,15 @@ describe('sendWhatsApp activity', function () {
   before(async function () {
     this.timeout(120_000);
     t = await startTestStack('pglite');
-    activities = createActivities(buildActivityDeps(t.stack.config, t.stack.db.prisma, t.stack.keys, t.stack.client, new AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }])));
+    activities = createActivities(
+      buildActivityDeps(
+        t.stack.config,
+        t.stack.db.prisma,
+        t.stack.keys,
+        t.stack.client,
+        new AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }]),
+      ),
+    );
   });
 
   after(async function () {
