@@ -13,6 +13,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import { sandboxPlugin } from '../sandbox';
 import type { SandboxStore } from '../sandbox/store';
 import type { BlobStore } from '../custody/blob-store';
+import type { Jwks } from '../evidence';
 import { ProcessService, type TemplateCheck } from '../services/processes';
 import { VerificationService } from '../services/verifications';
 import { WebhookIngestion } from '../services/webhook-ingestion';
@@ -24,6 +25,7 @@ import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { settingsRoutes } from './routes/settings';
+import { evidenceRoutes } from './routes/evidence';
 import { processRoutes } from './routes/processes';
 import { verificationRoutes } from './routes/verifications';
 import { wellKnownRoutes } from './routes/well-known';
@@ -42,7 +44,7 @@ export interface AppDeps {
   /** where logs go (tests capture them); default stdout */
   logStream?: NodeJS.WritableStream;
   /** custody (documents), the template approval check, and the seal CA published at /.well-known */
-  processes: { blobs: BlobStore; templates: TemplateCheck; sealCaPem: string; jwks?: { keys: object[] } };
+  processes: { blobs: BlobStore; templates: TemplateCheck; sealCaPem: string; jwks?: Jwks };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       addIdempotency(v1, prisma);
       await v1.register(verificationRoutes, { service });
       await v1.register(processRoutes, { service: processes });
+      await v1.register(evidenceRoutes, { jwks: deps.processes.jwks, caPem: deps.processes.sealCaPem });
       await v1.register(settingsRoutes, { prisma, keys: deps.keys });
     },
     { prefix: '/v1' },

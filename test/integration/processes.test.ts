@@ -72,6 +72,26 @@ async function checkEvidence(t: TestStack, processId: string, certificate: { sha
   tampered.evidence.documents[0].signedSha256 = '0'.repeat(64);
   assert.equal((await verifyEvidence(tampered, { jwks: jwksSet, trustedCaPem: caPem })).valid, false);
 
+  // the same through the API: valid as issued; a tampered copy names what failed
+  const verified = await t.request('POST', '/v1/evidence/verify', { body });
+  assert.equal(verified.status, 200, JSON.stringify(verified.body));
+  assert.equal(verified.body.valid, true, JSON.stringify(verified.body.checks));
+  const refused = await t.request('POST', '/v1/evidence/verify', { body: tampered });
+  assert.equal(refused.body.valid, false);
+  assert.ok(
+    refused.body.checks.some((c: any) => c.name === 'jws_payload_matches_evidence' && !c.ok),
+    JSON.stringify(refused.body.checks),
+  );
+  const reordered = structuredClone(body);
+  [reordered.evidence.events[1], reordered.evidence.events[2]] = [reordered.evidence.events[2], reordered.evidence.events[1]];
+  const broken = await t.request('POST', '/v1/evidence/verify', { body: reordered });
+  assert.equal(broken.body.valid, false);
+  assert.ok(
+    broken.body.checks.some((c: any) => c.name === 'hash_chain' && !c.ok),
+    JSON.stringify(broken.body.checks),
+  );
+  assert.equal((await t.request('POST', '/v1/evidence/verify', { body: { evidence: body.evidence } })).status, 400, 'the JWS is required');
+
   const dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-certificate-'));
   const pdf = await fetch(`${t.url}/v1/processes/${processId}/certificate`, { headers: { authorization: `Bearer ${t.apiKey}` } });
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
