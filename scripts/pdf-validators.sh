@@ -22,4 +22,5 @@ else
   echo "pyHanko $PYHANKO_VERSION (cli $PYHANKO_CLI_VERSION) installed in $venv"
 fi
 "$venv/bin/pyhanko" --version
-if command -v pdfsig >/dev/null; then pdfsig -v 2>&1 | head -1; else echo "pdfsig missing: apt-get install poppler-utils" >&2; fi
+# sed, not head: it reads to the end, so under pipefail pdfsig never dies of SIGPIPE (exit 141, a CI failure seen once)
+if command -v pdfsig >/dev/null; then pdfsig -v 2>&1 | sed -n 1p; else echo "pdfsig missing: apt-get install poppler-utils" >&2; fi
