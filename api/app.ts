@@ -15,6 +15,7 @@ import type { SandboxStore } from '../sandbox/store';
 import type { BlobStore } from '../custody/blob-store';
 import type { Jwks } from '../evidence';
 import { ProcessService, type TemplateCheck } from '../services/processes';
+import { EvidenceVerification } from '../services/evidence-verification';
 import { VerificationService } from '../services/verifications';
 import { WebhookIngestion } from '../services/webhook-ingestion';
 import { addBearerAuth } from './auth';
@@ -90,13 +91,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     templates: deps.processes.templates,
     businessNumber: config.whatsapp.businessNumber ?? '',
   });
+  const verification = new EvidenceVerification({ prisma, blobs: deps.processes.blobs, jwks: deps.processes.jwks, caPem: deps.processes.sealCaPem });
+  await app.register(evidenceRoutes, { verification, public: true });
   await app.register(
     async (v1) => {
       addBearerAuth(v1, prisma);
       addIdempotency(v1, prisma);
       await v1.register(verificationRoutes, { service });
       await v1.register(processRoutes, { service: processes });
-      await v1.register(evidenceRoutes, { jwks: deps.processes.jwks, caPem: deps.processes.sealCaPem });
+      await v1.register(evidenceRoutes, { verification });
       await v1.register(settingsRoutes, { prisma, keys: deps.keys });
     },
     { prefix: '/v1' },

@@ -21,7 +21,16 @@ import { verifyEvidence, type CheckName } from './verify';
 export const EVIDENCE_ATTACHMENT = 'evidence.json';
 export const JWS_ATTACHMENT = 'evidence.jws';
 
-export type PdfCheckName = CheckName | SealCheckName | 'pdf_readable' | 'certificate_attachments' | 'certificate_sealed_by_issuer' | 'process_matches' | 'document_in_evidence';
+export type PdfCheckName =
+  | CheckName
+  | SealCheckName
+  | 'pdf_readable'
+  | 'certificate_attachments'
+  | 'certificate_sealed_by_issuer'
+  | 'process_matches'
+  | 'document_in_evidence'
+  /** not made here: the API adds it from custody (services/evidence-verification.ts) */
+  | 'certificate_in_custody';
 
 export interface PdfCheck {
   name: PdfCheckName;
@@ -148,7 +157,11 @@ export function jwksFromJws(jws: string): Jwks {
 function processMatches(actual: string | null, expected: string): PdfCheck {
   return actual === expected
     ? { name: 'process_matches', ok: true, detail: `belongs to process ${expected}` }
-    : { name: 'process_matches', ok: false, detail: actual ? `belongs to process ${actual}, not ${expected}` : `nothing ties this file to process ${expected}` };
+    : {
+        name: 'process_matches',
+        ok: false,
+        detail: actual ? `belongs to process ${actual}, not ${expected}` : `nothing ties this file to process ${expected}`,
+      };
 }
 
 function result(kind: PdfVerification['kind'], sha256: string, processId: string | null, checks: PdfCheck[]): PdfVerification {
