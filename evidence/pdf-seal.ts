@@ -70,7 +70,10 @@ export async function verifyPdfSeal(bytes: Uint8Array, options: { trustedCaPem?:
   const signed = fields.map((f) => ({ field: f.name, dict: f.getSignatureDict()! })).filter((s) => s.dict);
   const ranges = signed.map((s) => ({ ...s, range: byteRangeOf(s.dict.getArray('ByteRange')) }));
   // The seal is the signature whose range reaches furthest: the last revision's.
-  const last = ranges.filter((r) => r.range).sort((a, b) => end(a.range!) - end(b.range!)).at(-1);
+  const last = ranges
+    .filter((r) => r.range)
+    .sort((a, b) => end(a.range!) - end(b.range!))
+    .at(-1);
   if (!last) return fail('pdf_seal', signed.length === 0 ? 'the PDF is not sealed (no signature)' : 'the signature has no valid /ByteRange');
 
   const [start, firstLength, secondStart, secondLength] = last.range!;
@@ -112,7 +115,11 @@ export async function verifyPdfSeal(bytes: Uint8Array, options: { trustedCaPem?:
     if (!signerInfo) return { name: 'pdf_seal', ok: false, detail: 'the CMS has no signer' };
     if (signerInfo.digestAlgorithm.algorithmId !== OID.sha256) return { name: 'pdf_seal', ok: false, detail: 'the digest is not SHA-256' };
     if (!claimed || hex(claimed) !== hex(digest)) {
-      return { name: 'pdf_seal', ok: false, detail: `the signed bytes were changed: their SHA-256 is ${hex(digest)}, the seal signed ${claimed ? hex(claimed) : 'nothing'}` };
+      return {
+        name: 'pdf_seal',
+        ok: false,
+        detail: `the signed bytes were changed: their SHA-256 is ${hex(digest)}, the seal signed ${claimed ? hex(claimed) : 'nothing'}`,
+      };
     }
     try {
       const result = await cms.verify({ signer: 0, data: buffer(Buffer.concat(signedBytes)), checkChain: false, extendedMode: true }, crypto());
@@ -126,7 +133,8 @@ export async function verifyPdfSeal(bytes: Uint8Array, options: { trustedCaPem?:
 
   const certificates = (cms.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   const signerCertificate = signerInfo ? certificates.find((c) => matchesSid(c, signerInfo.sid)) : undefined;
-  if (!signerCertificate) return { checks: [seal, covers, { name: 'pdf_seal_certificate', ok: false, detail: 'the CMS does not carry the signer certificate' }] };
+  if (!signerCertificate)
+    return { checks: [seal, covers, { name: 'pdf_seal_certificate', ok: false, detail: 'the CMS does not carry the signer certificate' }] };
   const certificateDer = new Uint8Array(signerCertificate.toSchema().toBER(false));
   const timestamp = await checkTimestamp(signerInfo);
   const claimedAt = pdfDate(last.dict.getString('M')?.asString());
@@ -177,7 +185,7 @@ function checkSealCertificate(
 /** Builds leaf → issuer → … from the certificates the CMS carries, in whatever order they came. */
 function orderedPath(leaf: X509Certificate, pool: X509Certificate[]): X509Certificate[] {
   const path = [leaf];
-  for (let current = leaf; path.length <= pool.length; ) {
+  for (let current = leaf; path.length <= pool.length;) {
     const issuer = pool.find((c) => !path.includes(c) && current.checkIssued(c));
     if (!issuer) break;
     path.push(issuer);
