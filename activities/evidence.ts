@@ -6,7 +6,8 @@ import { exportHistory } from '../custody/history-export';
 import { buildEvidence, canonicalBytes, historyFingerprint, issuerOf, signEvidence, type Evidence } from '../evidence';
 import { certificateViewOf } from '../evidence/certificate/gather';
 import { renderCertificate } from '../evidence/certificate/render';
-import { sealPdf } from '../sealing';
+import { withTimestamp, timestampImprint } from '../evidence/timestamp';
+import { requestTimestamp, sealPdf } from '../sealing';
 import type { Locale } from '../shared/otp';
 import { processWorkflowId, type ProcessDocumentRef, type ProcessEvent, type ProcessMessage, type ProcessReason, type ProcessStatus } from '../shared/process';
 import type { ActivityDeps } from './deps';
@@ -33,9 +34,8 @@ export function createEvidenceActivities(deps: ActivityDeps) {
       const workflowId = processWorkflowId(process.id);
       const history = await exportHistory(deps.temporal, workflowId, deps.codec);
       const identity = await sealing.identity();
-      const issuedAt = new Date().toISOString();
       const documents: ProcessDocumentRef[] = process.documents.map((d) => ({ id: d.id, name: d.name, sha256: d.sha256, size: d.size, pages: d.pages }));
-      const evidence: Evidence = buildEvidence({
+      let evidence: Evidence = buildEvidence({
         process: { id: process.id, reference: process.reference, createdAt: process.createdAt.toISOString() },
         parties: {
           business: { tenantId: process.tenantId, name: (process.tenant.settings as { brand?: string }).brand ?? process.tenant.name },
@@ -56,8 +56,16 @@ export function createEvidenceActivities(deps: ActivityDeps) {
         },
         history: historyFingerprint(history.bytes, { workflowId, runId: history.runId }),
         issuer: issuerOf(identity.certificate),
-        issuedAt,
+        issuedAt: new Date().toISOString(),
       });
+      let timestampToken: Uint8Array | undefined;
+      if (sealing.tsaUrl) {
+        // RFC 3161 over the chain head (model.ts, EvidenceTimestamp), inside the evidence so the JWS covers it. A TSA
+        // that fails fails the activity: it is retried, and evidence is never issued with a time nobody vouched for.
+        timestampToken = await requestTimestamp(sealing.tsaUrl, timestampImprint(evidence.events.at(-1)!.hash));
+        evidence = withTimestamp(evidence, timestampToken, new Date().toISOString());
+      }
+      const { issuedAt } = evidence;
       const evidenceBytes = canonicalBytes(evidence);
       const jws = await signEvidence(evidence, { privateKey: identity.privateKey, certificateChainDer: [identity.certificate, ...identity.chain] });
       const view = certificateViewOf(evidence, {
@@ -68,6 +76,10 @@ export function createEvidenceActivities(deps: ActivityDeps) {
       const rendered = await renderCertificate(view, [
         { name: 'evidence.json', description: 'Evidence (RFC 8785 canonical JSON)', mimeType: 'application/json', bytes: evidenceBytes },
         { name: 'evidence.jws', description: 'Evidence signature (compact JWS, ES256)', mimeType: 'application/jose', bytes: Buffer.from(jws) },
+        // the same token as evidence.json's timestamp.timeStampToken, as a file `openssl ts -verify -token_in` reads
+        ...(timestampToken
+          ? [{ name: 'timestamp.tst', description: 'RFC 3161 time-stamp token over the chain head', mimeType: 'application/pkcs7-mime', bytes: timestampToken }]
+          : []),
       ]);
       const certificate = await sealPdf(rendered, {
         identity,

@@ -48,6 +48,8 @@ export function buildEvidence(source: EvidenceSource): Evidence {
     events: chainEvents(buildEvidenceEvents(state)),
     history: source.history,
     issuer: source.issuer,
+    // requested over the chain head once the evidence is built (timestamp.ts: withTimestamp)
+    timestamp: null,
     issuedAt: new Date(source.issuedAt).toISOString(),
   };
 }

@@ -46,7 +46,41 @@ export interface Evidence {
   history: HistoryFingerprint;
   /** the seal certificate whose key signs the JWS */
   issuer: { subject: string; certificateSha256: string };
+  /**
+   * An RFC 3161 time-stamp over the chain head, from the time-stamping authority at TSA_URL; null without one.
+   * (Evidence issued before this member existed lacks it: verifiers read a missing member as null.)
+   */
+  timestamp: EvidenceTimestamp | null;
   issuedAt: string;
+}
+
+/**
+ * An RFC 3161 time-stamp token over the chain head, inside the evidence so that the JWS signs it too and one file
+ * (evidence.json) carries everything a verifier needs, offline.
+ *
+ * What is time-stamped: the token's messageImprint is SHA-256 with, as hashedMessage, the 32 bytes of the chain
+ * head itself (the hex `hash` of the last event, decoded). The chain head is by definition the SHA-256 of the last
+ * event's RFC 8785 bytes (without `hash`), and those bytes include `prevHash`: the authority certifies that the last
+ * event — and through the links every event before it — existed at `genTime`. A judge checks it with OpenSSL alone:
+ *
+ *     jq -r .timestamp.timeStampToken evidence.json | base64 -d > timestamp.tst   # or the certificate's attachment
+ *     openssl ts -verify -token_in -in timestamp.tst -digest <chain head hex> -CAfile <the TSA's CA>
+ *
+ * Every other member repeats what the token says, for people reading the JSON; the verifier checks they agree.
+ */
+export interface EvidenceTimestamp {
+  /** the TimeStampToken (a CMS ContentInfo: SignedData over a TSTInfo), DER, standard base64, as the authority sent it */
+  timeStampToken: string;
+  /** the hashedMessage of its messageImprint (SHA-256), lowercase hex: the chain head */
+  imprint: string;
+  /** the token's TSTInfo genTime, ISO 8601 UTC */
+  genTime: string;
+  /** the token's TSTInfo serialNumber, lowercase hex */
+  serialNumber: string;
+  /** the authority's policy under which the token was issued (TSTInfo policy, an OID) */
+  policy: string;
+  /** subject of the authority's certificate that signed the token, one line */
+  tsa: string;
 }
 
 export interface EvidenceDocument {

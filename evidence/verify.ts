@@ -11,6 +11,7 @@ import { canonicalBytes } from './canonical';
 import { eventHash, GENESIS_HASH } from './chain';
 import { EVIDENCE_JWS_ALG, EVIDENCE_JWS_TYPE, issuerOf, jwkThumbprint, type Jwks } from './jws';
 import { EVIDENCE_VERSION, type Evidence, type EvidenceEvent } from './model';
+import { checkTimestamp } from './timestamp';
 
 export type CheckName =
   | 'evidence_version'
@@ -20,6 +21,7 @@ export type CheckName =
   | 'event_order'
   | 'documents_sealed'
   | 'certificate_chain'
+  | 'chain_timestamp'
   | 'no_secrets';
 
 export interface Check {
@@ -37,6 +39,8 @@ export interface VerifyOptions {
   jwks: Jwks;
   /** the CA the seal certificate must chain to (PEM); without it the chain is checked for consistency only */
   trustedCaPem?: string;
+  /** the CAs a time-stamping authority's certificate may chain to (PEM); without them the token's chain is checked for consistency only */
+  trustedTsaCaPems?: readonly string[];
 }
 
 interface ParsedJws {
@@ -62,6 +66,7 @@ export async function verifyEvidence({ evidence, jws }: { evidence: Evidence; jw
     run('event_order', () => checkOrder(evidence)),
     run('documents_sealed', () => checkDocuments(evidence)),
     run('certificate_chain', () => checkCertificates(parsed, evidence, options.trustedCaPem)),
+    await runAsync('chain_timestamp', () => checkTimestamp(evidence, options.trustedTsaCaPems)),
     run('no_secrets', () => checkSecrets(evidence)),
   ];
   return { valid: checks.every((c) => c.ok), checks };
@@ -74,6 +79,14 @@ const fail = (detail: string): Outcome => ({ ok: false, detail });
 function run(name: CheckName, check: () => Outcome): Check {
   try {
     return { name, ...check() };
+  } catch (error) {
+    return { name, ok: false, detail: `unreadable: ${(error as Error).message}` };
+  }
+}
+
+async function runAsync(name: CheckName, check: () => Promise<Outcome>): Promise<Check> {
+  try {
+    return { name, ...(await check()) };
   } catch (error) {
     return { name, ok: false, detail: `unreadable: ${(error as Error).message}` };
   }

@@ -70,6 +70,7 @@ export function certificateViewOf(evidence: Evidence, options: GatherOptions): C
     history: { ...evidence.history },
     issuer: { subject: evidence.issuer.subject, fingerprint: evidence.issuer.certificateSha256 },
     chainHead: last(events)?.hash ?? GENESIS_HASH,
+    timestamp: evidence.timestamp ? { genTime: evidence.timestamp.genTime, tsa: evidence.timestamp.tsa, serialNumber: evidence.timestamp.serialNumber } : null,
     verificationUrl: options.verificationUrl,
   };
 }

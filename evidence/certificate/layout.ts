@@ -109,7 +109,7 @@ export function certificateLayout({ view, qrSvg }: LayoutInput): TDocumentDefini
       section(t('otp')),
       otpBlock(view, t, when),
       section(t('integrity')),
-      integrityBlock(view, t),
+      integrityBlock(view, t, when),
       // The timeline last: it is the long annex; everything a verifier compares comes before it.
       section(t('timeline')),
       { text: t('timelineNote'), style: 'note', margin: [0, 0, 0, 6] },
@@ -334,7 +334,8 @@ function timelineRow(view: CertificateView, row: TimelineRow): TableCell[] {
   ];
 }
 
-function integrityBlock(view: CertificateView, t: T): Content {
+function integrityBlock(view: CertificateView, t: T, when: (iso: string) => string): Content {
+  const stamp = view.timestamp ?? null;
   return {
     unbreakable: true,
     stack: [
@@ -344,9 +345,24 @@ function integrityBlock(view: CertificateView, t: T): Content {
         [t('workflowId'), mono(view.history.workflowId)],
         [t('runId'), mono(view.history.runId)],
         [t('chainHead'), mono(view.chainHead)],
+        [
+          t('timestamp'),
+          stamp
+            ? {
+                text: [
+                  { text: when(stamp.genTime), bold: true },
+                  `, ${t('timestampValue')} ${issuerSubject(stamp.tsa)} (${t('timestampSerial')} `,
+                  { text: stamp.serialNumber, font: MONO, fontSize: MONO_SIZE },
+                  ')',
+                ],
+                style: 'value',
+              }
+            : t('noTimestamp'),
+        ],
         [t('issuer'), issuerSubject(view.issuer.subject)],
         [t('issuerFingerprint'), mono(view.issuer.fingerprint)],
       ]),
+      ...(stamp ? [{ text: t('timestampNote'), style: 'note', margin: [0, 3, 0, 0] } as Content] : []),
     ],
   };
 }

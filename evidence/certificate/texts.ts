@@ -110,6 +110,17 @@ export const TEXTS = {
     workflowId: { es: 'Identificador del flujo', en: 'Workflow identifier' },
     runId: { es: 'Identificador de la ejecución', en: 'Run identifier' },
     chainHead: { es: 'Hash del último evento de la cadena', en: 'Hash of the last event in the chain' },
+    timestamp: { es: 'Sellado de tiempo (RFC 3161) del último hash', en: 'Time-stamp (RFC 3161) of the last hash' },
+    timestampValue: { es: 'emitido por', en: 'issued by' },
+    timestampSerial: { es: 'n.º de serie', en: 'serial no.' },
+    noTimestamp: {
+      es: 'Sin sellado de tiempo de una autoridad externa: la hora es la del servidor de Testigo',
+      en: "No time-stamp from an external authority: times are Testigo's server clock",
+    },
+    timestampNote: {
+      es: 'Una autoridad de sellado de tiempo certificó que la cadena de eventos, hasta su último hash, existía en esa fecha y hora. El sello va en el registro de evidencias y, como archivo, adjunto a este PDF (timestamp.tst); puede comprobarse con «openssl ts -verify -token_in -in timestamp.tst -digest <hash del último evento>».',
+      en: 'A time-stamping authority certified that the chain of events, up to its last hash, existed at that date and time. The token is in the evidence record and, as a file, attached to this PDF (timestamp.tst); it can be checked with "openssl ts -verify -token_in -in timestamp.tst -digest <hash of the last event>".',
+    },
     issuer: { es: 'Certificado de sello del emisor', en: "Issuer's seal certificate" },
     issuerFingerprint: { es: 'Huella SHA-256 del certificado', en: 'SHA-256 certificate fingerprint' },
     verification: { es: 'Verificación', en: 'Verification' },

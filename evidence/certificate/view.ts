@@ -30,6 +30,8 @@ export interface CertificateView {
   issuer: { subject: string; fingerprint: string };
   /** hash of the last event: the value the JWS and any timestamp vouch for */
   chainHead: string;
+  /** the RFC 3161 time-stamp over the chain head; null or absent when the deployment has no TSA */
+  timestamp?: ChainTimestamp | null;
   /** the public verification page the QR code leads to */
   verificationUrl: string;
 }
@@ -105,6 +107,15 @@ export interface OptInEvidence {
   templateText: string | null;
   /** the business's own record of consent (recorded mode) */
   recorded: { text: string; source: string; collectedAt: string } | null;
+}
+
+export interface ChainTimestamp {
+  /** the authority's time (TSTInfo genTime) */
+  genTime: string;
+  /** the authority's certificate subject */
+  tsa: string;
+  /** the token's serial number, hex */
+  serialNumber: string;
 }
 
 export interface HistoryFingerprint {

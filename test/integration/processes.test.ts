@@ -57,13 +57,25 @@ async function validateSealed(t: TestStack, processId: string, documentId: strin
  * The evidence of a completed process: {evidence, jws} verifies (our verifier with the published JWKS, and the jose
  * library), and the certificate is a PAdES-sealed PDF (pyHanko, pdfsig) carrying both as attachments.
  */
-async function checkEvidence(t: TestStack, processId: string, certificate: { sha256: string; evidenceSha256: string; chainHead: string }) {
+async function checkEvidence(t: TestStack, processId: string, certificate: { sha256: string; evidenceSha256: string; chainHead: string }, tsa?: TestTsa) {
   const { status, body } = await t.request('GET', `/v1/processes/${processId}/evidence`);
   assert.equal(status, 200, JSON.stringify(body));
   const jwksSet = await (await fetch(`${t.url}/.well-known/jwks.json`)).json();
   const caPem = await (await fetch(`${t.url}/.well-known/testigo-ca.pem`)).text();
-  const result = await verifyEvidence(body, { jwks: jwksSet, trustedCaPem: caPem });
+  const result = await verifyEvidence(body, { jwks: jwksSet, trustedCaPem: caPem, trustedTsaCaPems: tsa ? [tsa.caPem] : undefined });
   assert.ok(result.valid, JSON.stringify(result.checks));
+  // with TSA_URL: an RFC 3161 token over the chain head, inside the signed evidence
+  const stamped = result.checks.find((c) => c.name === 'chain_timestamp')!.detail;
+  if (tsa) {
+    assert.equal(body.evidence.timestamp.imprint, certificate.chainHead);
+    assert.match(
+      stamped,
+      /^RFC 3161 token of O=Testigo Tests, CN=Test TSA \(serial [0-9a-f]+\) over the chain head at .+; signature valid; chains to O=Testigo Tests, CN=Test TSA Root$/,
+    );
+  } else {
+    assert.equal(body.evidence.timestamp, null);
+    assert.equal(stamped, 'no timestamp (TSA_URL not set)');
+  }
   assert.equal(body.evidence.process.id, processId);
   assert.equal(body.evidence.events.at(-1).hash, certificate.chainHead);
   assert.equal(createHash('sha256').update(canonicalBytes(body.evidence)).digest('hex'), certificate.evidenceSha256);
@@ -99,11 +111,32 @@ async function checkEvidence(t: TestStack, processId: string, certificate: { sha
   assert.equal(createHash('sha256').update(bytes).digest('hex'), certificate.sha256);
   writeFileSync(path.join(dir, 'certificate.pdf'), bytes);
   writeFileSync(path.join(dir, 'ca.pem'), caPem);
-  const validation = await pyhankoValidate(path.join(dir, 'certificate.pdf'), [path.join(dir, 'ca.pem')]);
+  const validation = await pyhankoValidate(path.join(dir, 'certificate.pdf'), [path.join(dir, 'ca.pem'), ...(tsa ? [tsa.caPath] : [])]);
   assert.match(validation.status.output, /:INTACT:TRUSTED/, validation.status.output);
+  assert.equal(validation.status.code, 0, validation.status.output);
   const attachments = execFileSync('pdfdetach', ['-list', path.join(dir, 'certificate.pdf')]).toString();
   assert.match(attachments, /evidence\.json/);
   assert.match(attachments, /evidence\.jws/);
+  if (tsa) {
+    // PAdES B-T: the certificate's seal carries its own RFC 3161 token, trusted through the TSA's CA
+    assert.match(validation.status.output, /TIMESTAMP_TOKEN<INTACT:TRUSTED>/, validation.status.output);
+    const poppler = await pdfsig(path.join(dir, 'certificate.pdf'), [path.join(dir, 'ca.pem'), tsa.caPath]);
+    assert.match(poppler.output, /Signature Validation: Signature is Valid\./, poppler.output);
+    // and the chain head's token, as the file a judge hands to `openssl ts -verify -token_in`
+    assert.match(attachments, /timestamp\.tst/);
+    execFileSync('pdfdetach', ['-savefile', 'timestamp.tst', '-o', path.join(dir, 'timestamp.tst'), path.join(dir, 'certificate.pdf')]);
+    assert.equal(readFileSync(path.join(dir, 'timestamp.tst')).toString('base64'), body.evidence.timestamp.timeStampToken);
+    const judged = execFileSync(
+      'openssl',
+      ['ts', '-verify', '-token_in', '-in', path.join(dir, 'timestamp.tst'), '-digest', certificate.chainHead, '-CAfile', tsa.caPath],
+      {
+        stdio: 'pipe',
+      },
+    );
+    assert.match(judged.toString(), /Verification: OK/);
+  } else {
+    assert.doesNotMatch(attachments, /timestamp\.tst/);
+  }
   const text = execFileSync('pdftotext', [path.join(dir, 'certificate.pdf'), '-']).toString();
   assert.ok(text.includes(body.evidence.process.reference), 'the certificate names the reference');
   assert.ok(text.replace(/\s/g, '').includes(body.evidence.documents[0].signedSha256), 'and the sealed document hash');
@@ -639,7 +672,7 @@ describe('Signing processes with a time-stamp authority (TSA_URL)', function () 
     await tsa?.stop();
   });
 
-  it('seals PAdES B-T: the timestamp token validates and is trusted', async function () {
+  it('seals PAdES B-T and time-stamps the evidence: every token validates and is trusted', async function () {
     this.timeout(90_000);
     const { process, customer } = await create(t);
     await upToOtp(customer);
@@ -648,6 +681,13 @@ describe('Signing processes with a time-stamp authority (TSA_URL)', function () 
     assert.equal(done.events.find((e: any) => e.type === 'document.sealed').detail.level, 'B-T');
     const status = await validateSealed(t, process.id, process.documents[0].id, [tsa.caPath]);
     assert.match(status, /TIMESTAMP_TOKEN<INTACT:TRUSTED>/, status);
-    assert.ok(tsa.requests >= 1);
+    // the evidence: a token over its chain head, and a certificate sealed B-T
+    const issued = await eventually(async () => {
+      const { body } = await t.request('GET', `/v1/processes/${process.id}`);
+      return body.certificate ? body : undefined;
+    }, 'the certificate');
+    await checkEvidence(t, process.id, issued.certificate, tsa);
+    // one token per sealed document, one over the chain head, one for the certificate's seal
+    assert.ok(tsa.requests >= process.documents.length + 2, `${tsa.requests} TSA requests`);
   });
 });

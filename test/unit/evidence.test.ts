@@ -2,10 +2,18 @@
 // evidence document that verifies with our own checks and with an independent JOSE library; every kind of
 // tampering makes it invalid and names the check that caught it; no code, key or token can get in.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import jose from 'node-jose';
 import { generateDevSeal, type DevSealMaterial } from '../../sealing/dev-ca';
+import { requestTimestamp } from '../../sealing';
+import { startTestTsa, type TestTsa } from '../support/tsa';
+import { timestampImprint, withTimestamp } from '../../evidence/timestamp';
+import type { EvidenceTimestamp } from '../../evidence/model';
 import type { ProcessDocumentRef, ProcessEvent, ProcessMessage, ProcessState } from '../../shared/process';
 import {
   buildEvidence,
@@ -25,7 +33,9 @@ import {
   type CheckName,
   type Evidence,
   type EvidenceEvent,
+  type EvidenceSource,
   type Jwks,
+  type UnchainedEvidenceEvent,
   type VerificationResult,
 } from '../../evidence';
 
@@ -141,7 +151,11 @@ const HISTORY = new TextEncoder().encode(
 );
 
 function evidenceFor(seal: { sealPem: string }, processId = 'prc_01JD8K3M2A', state = completedState()): Evidence {
-  return buildEvidence({
+  return buildEvidence(sourceFor(seal, processId, state));
+}
+
+function sourceFor(seal: { sealPem: string }, processId = 'prc_01JD8K3M2A', state = completedState()): EvidenceSource {
+  return {
     process: { id: processId, reference: 'C-2026-0042', createdAt: t('00:00.000') },
     parties: {
       business: { tenantId: 'ten_default', name: 'Acme Seguros' },
@@ -152,7 +166,7 @@ function evidenceFor(seal: { sealPem: string }, processId = 'prc_01JD8K3M2A', st
     history: historyFingerprint(HISTORY, { workflowId: `process-${processId}`, runId: '0193a7c2-5a1e-7d2b-9f00-4c1b2e3d4f5a' }),
     issuer: issuerOf(der(seal.sealPem)),
     issuedAt: '2026-11-30T10:02:25.000Z',
-  });
+  };
 }
 
 // ---- the tests -------------------------------------------------------------------------------------------
@@ -454,6 +468,7 @@ describe('evidence: JWS and verification', () => {
         ['event_order', true],
         ['documents_sealed', true],
         ['certificate_chain', true],
+        ['chain_timestamp', true],
         ['no_secrets', true],
       ],
     );
@@ -710,5 +725,127 @@ describe('evidence: JWS and verification', () => {
       ),
       /evidence.issuer must be/,
     );
+  });
+});
+
+describe('evidence: RFC 3161 timestamp over the chain head', function () {
+  this.timeout(30_000);
+  let tsa: TestTsa;
+  let dir: string;
+  let evidence: Evidence;
+  let token: Uint8Array;
+
+  /** the fixture moved to the last minutes (a TSA's genTime is now: the events must precede it) */
+  function recentState() {
+    const state = completedState();
+    const shift = Date.now() - 60_000 - Date.parse(t('02:30.000'));
+    const move = (iso: string) => new Date(Date.parse(iso) + shift).toISOString();
+    for (const e of state.events) e.at = move(e.at);
+    for (const m of state.messages) {
+      m.at = move(m.at);
+      if (m.statusAt) m.statusAt = move(m.statusAt);
+    }
+    return state;
+  }
+  const sign = (e: Evidence) => signEvidence(e, { privateKey: SEAL.sealKeyPem, certificateChainDer: CHAIN });
+  const verify = async (e: Evidence, trustedTsaCaPems: string[] = [tsa.caPem]) =>
+    verifyEvidence({ evidence: e, jws: await sign(e) }, { jwks: JWKS, trustedCaPem: SEAL.caPem, trustedTsaCaPems });
+  const check = (result: VerificationResult) => result.checks.find((c) => c.name === 'chain_timestamp')!;
+  /** only chain_timestamp failed (the JWS is re-signed over every edit, so the signature checks pass) */
+  const onlyTimestampFails = (result: VerificationResult) => {
+    assert.deepEqual(
+      result.checks.filter((c) => !c.ok).map((c) => c.name),
+      ['chain_timestamp'],
+    );
+    return check(result).detail;
+  };
+
+  before(async () => {
+    await loadSeal();
+    tsa = await startTestTsa();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-evidence-tsa-'));
+    const built = buildEvidence({ ...sourceFor(SEAL), state: recentState(), issuedAt: new Date().toISOString() });
+    assert.equal(built.timestamp, null, 'built without one');
+    token = await requestTimestamp(tsa.url, timestampImprint(built.events.at(-1)!.hash));
+    evidence = withTimestamp(built, token, new Date().toISOString());
+  });
+  after(async () => {
+    await tsa?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts the token into the evidence, over the chain head, and the JWS signs it; every check passes', async () => {
+    const head = evidence.events.at(-1)!.hash;
+    assert.equal(evidence.timestamp!.imprint, head);
+    assert.equal(evidence.timestamp!.tsa, 'O=Testigo Tests, CN=Test TSA');
+    assert.match(evidence.timestamp!.policy, /^1\.3\.6\.1\.4\.1\.55555\.1\.1$/);
+    assert.ok(Date.parse(evidence.timestamp!.genTime) <= Date.parse(evidence.issuedAt) + 1000, 'issued once the token is in');
+    const result = await verify(evidence);
+    assert.equal(result.valid, true, JSON.stringify(result.checks));
+    assert.match(
+      check(result).detail,
+      new RegExp(
+        `^RFC 3161 token of O=Testigo Tests, CN=Test TSA \\(serial ${evidence.timestamp!.serialNumber}\\) over the chain head at ${evidence.timestamp!.genTime}; signature valid; chains to O=Testigo Tests, CN=Test TSA Root$`,
+      ),
+    );
+    // the JWS payload holds the token: removing it is tampering like any other
+    const jws = await sign(evidence);
+    const stripped = await verifyEvidence({ evidence: { ...evidence, timestamp: null }, jws }, { jwks: JWKS, trustedCaPem: SEAL.caPem });
+    assert.deepEqual(
+      stripped.checks.filter((c) => !c.ok).map((c) => c.name),
+      ['jws_payload_matches_evidence'],
+    );
+    // without trusted TSA CAs the token is checked all the same, and says it is not anchored
+    assert.match(check(await verify(evidence, [])).detail, /signature valid; not anchored \(no trusted TSA CA given\)$/);
+  });
+
+  it('is what a judge checks with OpenSSL alone: openssl ts -verify -digest <chain head>', () => {
+    writeFileSync(path.join(dir, 'timestamp.tst'), Buffer.from(evidence.timestamp!.timeStampToken, 'base64'));
+    const args = (digest: string) => ['ts', '-verify', '-token_in', '-in', path.join(dir, 'timestamp.tst'), '-digest', digest, '-CAfile', tsa.caPath];
+    assert.match(execFileSync('openssl', args(evidence.events.at(-1)!.hash), { stdio: 'pipe' }).toString(), /Verification: OK/);
+    assert.throws(() => execFileSync('openssl', args(evidence.events.at(-2)!.hash), { stdio: 'pipe' }));
+  });
+
+  it('without a timestamp (TSA_URL not set): passes, saying so', async () => {
+    const result = await verify({ ...evidence, timestamp: null });
+    assert.equal(result.valid, true);
+    assert.equal(check(result).detail, 'no timestamp (TSA_URL not set)');
+    // evidence issued before the member existed reads the same
+    const { timestamp: _t, ...older } = evidence;
+    assert.equal(check(await verify(older as Evidence)).detail, 'no timestamp (TSA_URL not set)');
+  });
+
+  it('a token over another head: chain_timestamp names both', async () => {
+    const other = await requestTimestamp(tsa.url, timestampImprint(sha('another chain')));
+    assert.throws(() => withTimestamp(evidence, other, evidence.issuedAt), /not over this evidence’s chain head/);
+    const swapped = { ...evidence, timestamp: { ...evidence.timestamp!, timeStampToken: Buffer.from(other).toString('base64') } };
+    assert.equal(
+      onlyTimestampFails(await verify(swapped)),
+      `the token time-stamps ${sha('another chain')}, not the chain head ${evidence.events.at(-1)!.hash}`,
+    );
+    // the token of this head on an evidence with one more event (a chain extended after the time-stamp)
+    const events = evidence.events.map(({ seq: _s, hash: _h, prevHash: _p, ...rest }) => rest);
+    const extended = { ...evidence, events: chainEvents([...events, { ...events.at(-1)!, at: new Date().toISOString() } as UnchainedEvidenceEvent]) };
+    assert.match(onlyTimestampFails(await verify(extended)), /^the token time-stamps [0-9a-f]{64}, not the chain head [0-9a-f]{64}$/);
+  });
+
+  it('a token whose signature was tampered with, or an authority the verifier does not trust: chain_timestamp', async () => {
+    const bytes = Buffer.from(token);
+    const bad = Buffer.from(bytes);
+    bad[bad.length - 5] ^= 0x01; // inside the ECDSA signature, the SignerInfo's last field
+    const tampered = { ...evidence, timestamp: { ...evidence.timestamp!, timeStampToken: bad.toString('base64') } };
+    assert.equal(onlyTimestampFails(await verify(tampered)), "the token's signature does not verify with its certificate (O=Testigo Tests, CN=Test TSA)");
+    assert.equal(onlyTimestampFails(await verify(evidence, [SEAL.caPem])), 'O=Testigo Tests, CN=Test TSA does not chain to a trusted TSA CA');
+    const garbage = { ...evidence, timestamp: { ...evidence.timestamp!, timeStampToken: Buffer.from('not a token').toString('base64') } };
+    assert.equal(onlyTimestampFails(await verify(garbage)), 'the time-stamp token is not DER');
+  });
+
+  it('what the evidence says about the token must be what the token says; genTime must fall between the last event and issuedAt', async () => {
+    const claims = (patch: Partial<EvidenceTimestamp>) => ({ ...evidence, timestamp: { ...evidence.timestamp!, ...patch } });
+    assert.match(onlyTimestampFails(await verify(claims({ genTime: '2026-01-01T00:00:00.000Z' }))), /^timestamp\.genTime is not the token's \(.+\)$/);
+    assert.match(onlyTimestampFails(await verify(claims({ tsa: 'CN=Qualified TSA' }))), /^timestamp\.tsa is not the token's \(O=Testigo Tests, CN=Test TSA\)$/);
+    assert.match(onlyTimestampFails(await verify(claims({ serialNumber: 'ff' }))), /^timestamp\.serialNumber is not the token's/);
+    const early = { ...evidence, issuedAt: new Date(Date.parse(evidence.timestamp!.genTime) - 3600_000).toISOString() };
+    assert.match(onlyTimestampFails(await verify(early)), /^genTime .+ is after issuedAt/);
   });
 });
