@@ -14,6 +14,11 @@ export interface BlobStore {
   /** The bytes named by `sha256`, verified against it. Throws BlobNotFound or BlobIntegrityError. */
   get(sha256: string): Promise<Uint8Array>;
   has(sha256: string): Promise<boolean>;
+  /**
+   * Removes the blob (no-op when absent). Only the retention purge calls it, for blobs no remaining record names:
+   * nothing in the API deletes from custody.
+   */
+  delete(sha256: string): Promise<void>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -64,6 +64,12 @@ export class FileBlobStore implements BlobStore {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
+  async delete(sha256: string): Promise<void> {
+    const file = this.pathOf(sha256);
+    await fs.rm(file, { force: true });
+    await syncDirectory(path.dirname(file));
+  }
+
   async has(sha256: string): Promise<boolean> {
     const file = this.pathOf(sha256);
     try {

@@ -47,6 +47,11 @@ export interface Config {
   };
   seal: { p12?: string; p12Password?: string };
   tsaUrl?: string;
+  /**
+   * How long custody keeps a process's evidence bundle after it was issued (EVIDENCE_RETENTION, default 2190d = 6
+   * years); `npm run custody:purge` deletes what is older. See README "Retention and erasure".
+   */
+  evidenceRetentionMs: number;
   /** base64 AES-256 key; unset → generated into DATA_DIR/keys */
   payloadKey?: string;
   /** bearer token for the codec server; unset → loopback callers only */
@@ -143,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: { ...sms, twilioApiBaseUrl: sms.twilioApiBaseUrl.replace(/\/$/, '') },
     seal: { p12: sealP12(env), p12Password: opt(env, 'SEAL_P12_PASSWORD') },
     tsaUrl: httpUrl(env, 'TSA_URL'),
+    evidenceRetentionMs: duration(env, 'EVIDENCE_RETENTION', '2190d'),
     payloadKey: opt(env, 'PAYLOAD_KEY'),
     codecToken: opt(env, 'CODEC_TOKEN'),
     temporalUiUrl: (opt(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/$/, ''),

@@ -33,6 +33,15 @@ describe('loadConfig', () => {
     assert.equal(c.development, true);
     assert.equal(c.payloadKey, undefined);
     assert.equal(c.codecToken, undefined);
+    assert.equal(c.evidenceRetentionMs, 2190 * 86_400_000, 'custody keeps evidence 6 years by default');
+  });
+
+  it('reads EVIDENCE_RETENTION as a duration, naming it when it is not one', () => {
+    assert.equal(loadConfig({ EVIDENCE_RETENTION: '3650d' }).evidenceRetentionMs, 3650 * 86_400_000);
+    assert.throws(
+      () => loadConfig({ EVIDENCE_RETENTION: '10 years' }),
+      (e: Error) => e instanceof ConfigError && /EVIDENCE_RETENTION/.test(e.message),
+    );
   });
 
   it('treats empty variables as unset', () => {
