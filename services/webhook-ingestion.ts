@@ -102,8 +102,9 @@ export class WebhookIngestion {
         ...(event.errors?.length ? { errorCode: String(event.errors[0].code), error: event.errors as object[] } : {}),
       },
     });
-    // A status that does not move the message forward (late `sent` after `read`) changes nothing.
-    if (advanced.count === 0) return undefined;
+    // A status that does not move the message forward (a late `sent` after `delivered`: providers' callbacks race)
+    // changes nothing and signals nothing, but it is still this message's: the inbox records whose it was.
+    if (advanced.count === 0) return message.workflowId;
     await this.signal(message.workflowId, messageStatusSignal, {
       messageId: event.messageId,
       status: event.status,

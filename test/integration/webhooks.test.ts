@@ -149,6 +149,13 @@ for (const kind of databases()) {
           assert.equal((await postWhatsApp(raw, sign(secret, raw))).status, 200);
         }
         assert.equal((await t.stack.db.prisma.outboundMessage.findUnique({ where: { key: `test-wf:${wamid}` } }))?.status, 'read');
+        // the stale ones changed nothing, yet each is recorded as processed and as this message's workflow's
+        const events = await inbox(wamid);
+        assert.equal(events.length, 3, 'read, sent, delivered (the second read is a duplicate)');
+        for (const event of events) {
+          assert.ok(event.processedAt, event.eventKey);
+          assert.equal(event.routedTo, 'verification-ver_closed_or_absent', event.eventKey);
+        }
 
         const failedId = `wamid.${randomBytes(12).toString('hex')}`;
         await t.stack.db.prisma.outboundMessage.create({
