@@ -1,6 +1,7 @@
 // The certificate as PDF bytes: the layout (layout.ts) run through pdfmake with fonts from the package and no
 // resource access beyond them, plus the attachments as PDF embedded files. Nothing here seals: the caller seals the
 // result with sealing/sealPdf (an incremental update), so this stays a plain, single-revision PDF.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
@@ -18,24 +19,88 @@ export interface CertificateAttachment {
 }
 
 const require = createRequire(import.meta.url);
-const ROBOTO_DIR = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-const FONTS = {
-  Roboto: {
-    normal: path.join(ROBOTO_DIR, 'Roboto-Regular.ttf'),
-    bold: path.join(ROBOTO_DIR, 'Roboto-Medium.ttf'),
-    italics: path.join(ROBOTO_DIR, 'Roboto-Italic.ttf'),
-    bolditalics: path.join(ROBOTO_DIR, 'Roboto-MediumItalic.ttf'),
-  },
-  // A standard-14 font: built into every PDF reader, nothing to read from disk.
-  [MONO]: { normal: 'Courier', bold: 'Courier-Bold', italics: 'Courier-Oblique', bolditalics: 'Courier-BoldOblique' },
-};
-const ALLOWED_LOCAL = new Set<string>(Object.values(FONTS).flatMap((f) => Object.values(f)));
+const PDFMAKE_DIR = path.dirname(require.resolve('pdfmake/package.json'));
+const ROBOTO_DIR = path.join(PDFMAKE_DIR, 'fonts', 'Roboto');
+const ROBOTO_FILES = {
+  normal: 'Roboto-Regular.ttf',
+  bold: 'Roboto-Medium.ttf',
+  italics: 'Roboto-Italic.ttf',
+  bolditalics: 'Roboto-MediumItalic.ttf',
+} as const;
+// A standard-14 font: built into every PDF reader, nothing to read from disk.
+const COURIER = { normal: 'Courier', bold: 'Courier-Bold', italics: 'Courier-Oblique', bolditalics: 'Courier-BoldOblique' };
+
+// ---- fonts parsed once per process ------------------------------------------------------------------------------
+// pdfmake reads a font given by path on every createPdf, and pdfkit hands the bytes to fontkit, which parses them
+// again for each document: the cmap, metrics and OpenType layout tables (GSUB/GPOS) of four 160 KB fonts, then
+// shapes every word from cold. Profiled on a 100-event certificate, that re-parsing is about a quarter of a render.
+// pdfmake and pdfkit take font bytes only, never a parsed font; fontkit, which both go through, has a public
+// `registerFormat` for font formats of its own. So: each Roboto file is parsed once, here, and pdfkit is given a
+// small handle instead of the file; the format registered below recognises the handle and answers with the parsed
+// font. Sharing one parsed font between documents is safe: fontkit only adds caches to it (glyphs, tables), every
+// fontkit call pdfkit makes is synchronous (so two interleaved renders never see each other's stream position),
+// and what is per document — the subset of glyphs used, the layout cache — lives in pdfkit's per-document font.
+// If this fontkit is not the one pdfkit loads, or it changed shape, the handles are not used: pdfmake gets the
+// file bytes (read once) and parses them per document, as before — slower, never different.
+
+/** the fontkit module instance pdfkit itself requires (resolved from pdfkit's own location, CommonJS) */
+interface Fontkit {
+  create(buffer: Uint8Array, postscriptName?: string): unknown;
+  registerFormat(format: unknown): void;
+}
+const fontkit = createRequire(createRequire(require.resolve('pdfmake')).resolve('pdfkit'))('fontkit') as Fontkit;
+
+/** A handle starts with bytes no font format starts with, so fontkit's own formats never claim it. */
+const HANDLE_MAGIC = 'testigo-parsed-font:';
+const parsedFonts = new WeakMap<Uint8Array, unknown>();
+
+/** A fontkit "format" whose files are handles: `new SharedFont(stream)` is the font parsed for the handle. */
+function SharedFont(stream: { buffer: Uint8Array }): unknown {
+  return parsedFonts.get(stream.buffer);
+}
+SharedFont.probe = (buffer: Uint8Array): boolean => parsedFonts.has(buffer);
+
+type FontStyle = keyof typeof ROBOTO_FILES;
+
+/** What pdfmake reads each font from: one handle per file when the parsed fonts are shared, else the file's bytes. */
+function fontSources(): Record<FontStyle, Uint8Array> {
+  const files = Object.fromEntries(
+    Object.entries(ROBOTO_FILES).map(([style, file]) => [style, new Uint8Array(readFileSync(path.join(ROBOTO_DIR, file)))]),
+  ) as Record<FontStyle, Uint8Array>;
+  try {
+    fontkit.registerFormat(SharedFont);
+    const handles = Object.fromEntries(
+      Object.entries(files).map(([style, bytes]) => {
+        const handle = new Uint8Array(Buffer.from(`${HANDLE_MAGIC}${style}`));
+        parsedFonts.set(handle, fontkit.create(bytes));
+        return [style, handle];
+      }),
+    ) as Record<FontStyle, Uint8Array>;
+    // the proof that pdfkit's path (fontkit.create on the bytes it is given) now ends at the parsed font
+    if (Object.values(handles).every((h) => fontkit.create(h) === parsedFonts.get(h))) return handles;
+  } catch {
+    // an unexpected fontkit: the plain bytes below
+  }
+  return files;
+}
+
+// pdfmake (0.3, on Node) takes fonts as names that it looks up in its virtual file system before the disk: the
+// sources are written there once, under names of our own.
+const virtualfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, content: Uint8Array): void } }).virtualfs;
+const ROBOTO: Record<FontStyle, string> = { normal: '', bold: '', italics: '', bolditalics: '' };
+for (const [style, source] of Object.entries(fontSources()) as Array<[FontStyle, Uint8Array]>) {
+  ROBOTO[style] = `testigo-certificate/${ROBOTO_FILES[style]}`;
+  virtualfs.writeFileSync(ROBOTO[style], source);
+}
+const FONTS = { Roboto: ROBOTO, [MONO]: COURIER };
+const STANDARD_FONTS = new Set<string>(Object.values(COURIER));
 
 // pdfmake is a process-wide singleton. The policies are the same for every caller in this application (no URL
-// fetches, no files but the fonts), so setting them once here is safe; the fonts are set again before every
-// createPdf (synchronous with it) in case another module registers its own.
+// fetches, no files: the fonts are in the virtual file system, and the standard-14 names pdfmake checks are built
+// in), so setting them once here is safe; the fonts are set again before every createPdf (synchronous with it) in
+// case another module registers its own.
 pdfmake.setUrlAccessPolicy(() => false);
-pdfmake.setLocalAccessPolicy((file) => ALLOWED_LOCAL.has(file));
+pdfmake.setLocalAccessPolicy((file) => STANDARD_FONTS.has(file));
 
 export async function renderCertificate(view: CertificateView, attachments: CertificateAttachment[]): Promise<Uint8Array> {
   // SVG keeps the QR code vector: sharp at any print resolution, a few hundred bytes. Level M survives a crease;
