@@ -6,10 +6,21 @@ import { exportHistory } from '../custody/history-export';
 import { buildEvidence, canonicalBytes, historyFingerprint, issuerOf, signEvidence, type Evidence } from '../evidence';
 import { certificateViewOf } from '../evidence/certificate/gather';
 import { renderCertificate } from '../evidence/certificate/render';
+import type { TemplateTexts } from '../evidence/from-process';
+import type { ShownTemplate } from '../evidence/model';
 import { withTimestamp, timestampImprint } from '../evidence/timestamp';
+import { PROCESS_TEMPLATES, TEMPLATE_BODY_PARAMETERS, templateDefinition, quickReplyTexts, type ProcessTemplate } from '../messaging/templates/definitions';
 import { requestTimestamp, sealPdf } from '../sealing';
 import type { Locale } from '../shared/otp';
-import { processWorkflowId, type ProcessDocumentRef, type ProcessEvent, type ProcessMessage, type ProcessReason, type ProcessStatus } from '../shared/process';
+import {
+  processWorkflowId,
+  type ProcessDocumentRef,
+  type ProcessEvent,
+  type ProcessInput,
+  type ProcessMessage,
+  type ProcessReason,
+  type ProcessStatus,
+} from '../shared/process';
 import type { ActivityDeps } from './deps';
 
 export interface IssuedEvidence {
@@ -34,11 +45,21 @@ export function createEvidenceActivities(deps: ActivityDeps) {
       const workflowId = processWorkflowId(process.id);
       const history = await exportHistory(deps.temporal, workflowId, deps.codec);
       const identity = await sealing.identity();
+      const businessName = (process.tenant.settings as { brand?: string }).brand ?? process.tenant.name;
+      // The values the workflow put into its templates are those it was started with (the history's first event);
+      // the read model's copy is the fallback.
+      const started = startedInput(history.bytes);
+      const texts = templateTexts({
+        locale: started?.customer?.locale ?? process.locale,
+        businessName: started?.businessName ?? businessName,
+        reference: started?.reference ?? process.reference,
+        customerName: started?.customer?.name ?? process.customerName,
+      });
       const documents: ProcessDocumentRef[] = process.documents.map((d) => ({ id: d.id, name: d.name, sha256: d.sha256, size: d.size, pages: d.pages }));
       let evidence: Evidence = buildEvidence({
         process: { id: process.id, reference: process.reference, createdAt: process.createdAt.toISOString() },
         parties: {
-          business: { tenantId: process.tenantId, name: (process.tenant.settings as { brand?: string }).brand ?? process.tenant.name },
+          business: { tenantId: process.tenantId, name: businessName },
           customer: {
             name: process.customerName,
             phone: process.customerPhone,
@@ -57,6 +78,7 @@ export function createEvidenceActivities(deps: ActivityDeps) {
         history: historyFingerprint(history.bytes, { workflowId, runId: history.runId }),
         issuer: issuerOf(identity.certificate),
         issuedAt: new Date().toISOString(),
+        templates: texts,
       });
       let timestampToken: Uint8Array | undefined;
       if (sealing.tsaUrl) {
@@ -114,6 +136,44 @@ export function createEvidenceActivities(deps: ActivityDeps) {
       });
       return bundleResult(await prisma.evidenceBundle.findUniqueOrThrow({ where: { processId: process.id } }));
     },
+  };
+}
+
+/** The workflow's input as the exported history records it (WorkflowExecutionStarted, decoded), if readable. */
+function startedInput(historyBytes: Uint8Array): Partial<ProcessInput> | undefined {
+  try {
+    const history = JSON.parse(Buffer.from(historyBytes).toString('utf8')) as {
+      events?: Array<{ workflowExecutionStartedEventAttributes?: { input?: { payloads?: Array<{ value?: unknown }> } } }>;
+    };
+    const value = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.value;
+    return value && typeof value === 'object' ? (value as Partial<ProcessInput>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The process's templates as its customer saw them: the shipped definition (what `npm run templates -- register`
+ * submitted to Meta and `status` checks is what Meta approved) in the customer's language, with the values the
+ * workflow sends in TEMPLATE_BODY_PARAMETERS order.
+ */
+export function templateTexts(values: { locale: string; businessName: string; reference: string; customerName: string }): TemplateTexts {
+  const byParameter: Record<string, string> = { businessName: values.businessName, reference: values.reference, customerName: values.customerName };
+  return (name) => {
+    const key = (Object.keys(PROCESS_TEMPLATES) as ProcessTemplate[]).find((k) => PROCESS_TEMPLATES[k] === name);
+    const definition = templateDefinition(name, values.locale);
+    // never the authentication template: its only value is a code
+    if (!key || key === 'otp' || !definition) return null;
+    const body = definition.components.find((c) => c.type === 'BODY');
+    const footer = definition.components.find((c) => c.type === 'FOOTER');
+    const parameters = TEMPLATE_BODY_PARAMETERS[key];
+    const shown: ShownTemplate = {
+      language: definition.language,
+      text: body && 'text' in body ? body.text.replace(/\{\{(\d+)\}\}/g, (_, n: string) => byParameter[parameters[Number(n) - 1]] ?? '') : null,
+      footer: footer && 'text' in footer ? footer.text : null,
+      buttons: quickReplyTexts(definition),
+    };
+    return shown;
   };
 }
 

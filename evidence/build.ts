@@ -4,7 +4,7 @@
 // so the evidence cannot say something the process did not record.
 import type { ProcessDocumentRef, ProcessState } from '../shared/process';
 import { chainEvents } from './chain';
-import { buildEvidenceEvents, EvidenceBuildError } from './from-process';
+import { buildEvidenceEvents, EvidenceBuildError, type TemplateTexts } from './from-process';
 import { EVIDENCE_VERSION, type Evidence, type HistoryFingerprint } from './model';
 
 export interface EvidenceSource {
@@ -16,6 +16,8 @@ export interface EvidenceSource {
   history: HistoryFingerprint;
   issuer: Evidence['issuer'];
   issuedAt: string;
+  /** the texts of the templates the process sent, as the customer saw them (see TemplateTexts) */
+  templates?: TemplateTexts;
 }
 
 /** @throws EvidenceBuildError when the state cannot be read as evidence (see buildEvidenceEvents) */
@@ -45,7 +47,7 @@ export function buildEvidence(source: EvidenceSource): Evidence {
       size: d.size,
       pages: d.pages,
     })),
-    events: chainEvents(buildEvidenceEvents(state)),
+    events: chainEvents(buildEvidenceEvents(state, { templates: source.templates })),
     history: source.history,
     issuer: source.issuer,
     // requested over the chain head once the evidence is built (timestamp.ts: withTimestamp)

@@ -8,7 +8,7 @@
 // nothing the workflow adds later can carry a secret into the evidence unnoticed.
 import { OPT_IN_MODES, type OptInMode, type ProcessEvent, type ProcessEventType, type ProcessMessage } from '../shared/process';
 import { sha256Hex } from './chain';
-import type { EvidenceActor, HistoryFingerprint, UnchainedEvidenceEvent } from './model';
+import type { EvidenceActor, HistoryFingerprint, ShownTemplate, UnchainedEvidenceEvent } from './model';
 
 export { chainEvents } from './chain';
 
@@ -79,8 +79,29 @@ class DetailReader {
   }
 }
 
+/**
+ * The text of a template the process sent, as the customer saw it (language, body with the process's values,
+ * footer, quick-reply buttons), or null when unknown. The process records only the template's name: the caller, who
+ * has the template definitions and the values the workflow sent, renders it (activities/evidence.ts).
+ */
+export type TemplateTexts = (name: string) => ShownTemplate | null;
+
+export interface BuildContext {
+  templates?: TemplateTexts;
+}
+
+const NOT_SHOWN: ShownTemplate = { language: null, text: null, footer: null, buttons: [] };
+
+/** What the mapping of one event knows besides the event: what was requested before it, and the template texts. */
+interface MappingContext {
+  optInMode: OptInMode | null;
+  /** the opt-in request as shown (its buttons name what the customer tapped) */
+  optInShown: ShownTemplate;
+  templates: TemplateTexts;
+}
+
 /** What an event type becomes: who acts in it, and its detail in the evidence's shape. */
-type Mapping = (read: DetailReader, context: { optInMode: OptInMode | null }) => { actor: EvidenceActor; detail: object };
+type Mapping = (read: DetailReader, context: MappingContext) => { actor: EvidenceActor; detail: object };
 
 const none =
   (actor: EvidenceActor): Mapping =>
@@ -92,16 +113,20 @@ const MAPPINGS: Record<ProcessEventType, Mapping> = {
     actor: 'business',
     detail: { reference: r.string('reference'), optInMode: r.optInMode('optIn'), documents: r.number('documents') },
   }),
-  'opt_in.requested': (r) => ({
-    actor: 'testigo',
-    detail: { mode: r.optInMode('mode'), template: r.optionalString('template') },
-  }),
+  'opt_in.requested': (r, { templates }) => {
+    const template = r.optionalString('template');
+    return { actor: 'testigo', detail: { mode: r.optInMode('mode'), template, ...((template !== null && templates(template)) || NOT_SHOWN) } };
+  },
   'opt_in.recorded': (r) => ({
     actor: 'business',
     detail: { collectedAt: r.string('collectedAt'), source: r.string('source'), text: r.string('text') },
   }),
-  // The WhatsApp-button acceptance does not repeat the mode: it is the one the request named.
-  'opt_in.accepted': (r, { optInMode }) => ({ actor: 'customer', detail: { mode: r.has('mode') ? r.optInMode('mode') : optInMode } }),
+  // The WhatsApp-button acceptance does not repeat the mode: it is the one the request named. Its tap is the request's
+  // first quick reply (opt-in-step.ts sends the actions [optInYes, optInNo] in that order).
+  'opt_in.accepted': (r, { optInMode, optInShown }) => {
+    const mode = r.has('mode') ? r.optInMode('mode') : optInMode;
+    return { actor: 'customer', detail: { mode, button: mode === 'whatsapp' ? (optInShown.buttons[0] ?? null) : null } };
+  },
   'opt_in.declined': none('customer'),
   // someone else's number sent the process's token: Testigo refused it
   'opt_in.token_refused': none('testigo'),
@@ -170,14 +195,20 @@ interface Timed {
  * yields at most one receipt event.
  * @throws EvidenceBuildError on an unknown event type, a missing detail field or an unreadable time
  */
-export function buildEvidenceEvents(state: { events: readonly ProcessEvent[]; messages: readonly ProcessMessage[] }): UnchainedEvidenceEvent[] {
+export function buildEvidenceEvents(
+  state: { events: readonly ProcessEvent[]; messages: readonly ProcessMessage[] },
+  context: BuildContext = {},
+): UnchainedEvidenceEvent[] {
   const timed: Timed[] = [];
-  let optInMode: OptInMode | null = null;
+  const mapping: MappingContext = { optInMode: null, optInShown: NOT_SHOWN, templates: context.templates ?? (() => null) };
   for (const [index, event] of state.events.entries()) {
     const map = MAPPINGS[event.type];
     if (!map) throw new EvidenceBuildError(`event ${index}: unknown type ${JSON.stringify(event.type)}`);
-    const { actor, detail } = map(new DetailReader(event, index), { optInMode });
-    if (event.type === 'opt_in.requested') optInMode = (detail as { mode: OptInMode }).mode;
+    const { actor, detail } = map(new DetailReader(event, index), mapping);
+    if (event.type === 'opt_in.requested') {
+      mapping.optInMode = (detail as { mode: OptInMode }).mode;
+      mapping.optInShown = detail as ShownTemplate;
+    }
     const mapped = {
       at: iso(event.at, `event ${index} (${event.type})`),
       type: event.type,

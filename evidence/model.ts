@@ -124,8 +124,23 @@ interface Base<T extends string, D extends Detail> {
   hash: string;
 }
 
-type Detail = Record<string, string | number | boolean | null | Array<Record<string, string>>>;
+type Detail = Record<string, string | number | boolean | null | string[] | Array<Record<string, string>>>;
 type Empty = Record<string, never>;
+
+/**
+ * A template message as the customer saw it: the approved template's text in the customer's language with the
+ * process's values in its placeholders. All null (and no buttons) when the message was no template (click-to-chat:
+ * the customer writes first) or its text is not known to the builder.
+ */
+export interface ShownTemplate extends Detail {
+  /** the template's language, e.g. "es" */
+  language: string | null;
+  /** the body, placeholders filled */
+  text: string | null;
+  footer: string | null;
+  /** the quick-reply buttons' texts, in order */
+  buttons: string[];
+}
 
 /** A receipt's `at` is the provider's time, but never before the send it reports on (provider clocks round to seconds). */
 export interface ReceiptDetail extends Detail {
@@ -139,9 +154,10 @@ export type EvidenceEvent =
   | Base<'process.completed', { documents: number }>
   | Base<'process.rejected' | 'process.expired' | 'process.canceled' | 'process.failed', { reason: string }>
   // opt-in
-  | Base<'opt_in.requested', { mode: OptInMode; template: string | null }>
+  | Base<'opt_in.requested', { mode: OptInMode; template: string | null } & ShownTemplate>
   | Base<'opt_in.recorded', { collectedAt: string; source: string; text: string }>
-  | Base<'opt_in.accepted', { mode: OptInMode | null }>
+  // `button`: the text of the quick reply the customer tapped (WhatsApp mode); null in the other modes
+  | Base<'opt_in.accepted', { mode: OptInMode | null; button: string | null }>
   | Base<'opt_in.declined' | 'opt_in.token_refused', Empty>
   // documents and conditions
   | Base<'documents.sent', { round: number; documents: Array<{ id: string; sha256: string }> }>

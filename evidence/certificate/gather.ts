@@ -7,7 +7,7 @@
 import { GENESIS_HASH } from '../chain';
 import type { Evidence, EvidenceChannel, EvidenceEvent } from '../model';
 import type { ProcessEventType } from '../../shared/process';
-import { contractingChannelWords, eventPhrase, label, messagePhrase, optInModeWords, statusWords, type EventFacts } from './texts';
+import { contractingChannelWords, eventPhrase, label, messagePhrase, optInHowWords, optInModeWords, statusWords, type EventFacts } from './texts';
 import type { CertificateDocument, CertificateView, OptInEvidence, OtpRecord, ReceiptKind, TimelineRow } from './view';
 
 export interface GatherOptions {
@@ -150,6 +150,8 @@ function factsOf(event: EvidenceEvent, names: Map<string, string>, documentCount
       return event.detail.documents === 1 && onlyDocument ? { document: onlyDocument } : {};
     case 'otp.sent':
       return { channel: channelWords(event.detail.channels) ?? undefined };
+    case 'opt_in.accepted':
+      return typeof event.detail.button === 'string' ? { button: event.detail.button } : {};
     case 'otp.verified':
     case 'otp.attempt_failed':
     case 'validation.attempt_failed':
@@ -187,17 +189,28 @@ function otpOf(events: readonly EvidenceEvent[]): OtpRecord | null {
   };
 }
 
+/**
+ * The consent: its mode and how it was given, in words; the business's record (recorded mode); and the template as the
+ * customer saw it — the request (WhatsApp mode) or the first notice (recorded mode), the first one sent (a reminder
+ * re-sends the same text). Evidence without the text (issued before it was recorded) quotes nothing.
+ */
 function optInOf(events: readonly EvidenceEvent[], locale: 'es' | 'en'): OptInEvidence {
   const created = events.find((e) => is(e, 'process.created'));
   const requested = events.find((e) => is(e, 'opt_in.requested'));
   const accepted = events.find((e) => is(e, 'opt_in.accepted'));
   const recorded = events.find((e) => is(e, 'opt_in.recorded'));
   const mode = created?.detail.optInMode ?? requested?.detail.mode ?? accepted?.detail.mode ?? (recorded ? 'recorded' : null);
+  const shown = typeof requested?.detail.text === 'string' ? requested.detail : null;
+  const button = typeof accepted?.detail.button === 'string' ? accepted.detail.button : undefined;
   return {
     mode: mode ? optInModeWords(locale, mode) : '',
+    how: mode && (accepted || recorded) ? optInHowWords(locale, mode, { button }) : null,
     acceptedAt: accepted?.at ?? recorded?.at ?? null,
-    // the evidence names the template, not the text the customer saw
-    templateText: null,
+    templateText: shown?.text ?? null,
+    templateHeading: shown ? label(locale, mode === 'recorded' ? 'optInNoticeShown' : 'optInRequestShown') : null,
+    templateName: shown && shown.template ? [shown.template, shown.language].filter(Boolean).join(', ') : null,
+    templateFooter: shown?.footer ?? null,
+    templateButtons: shown ? [...(shown.buttons ?? [])] : [],
     recorded: recorded ? { text: recorded.detail.text, source: recorded.detail.source, collectedAt: recorded.detail.collectedAt } : null,
   };
 }

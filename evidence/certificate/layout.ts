@@ -245,32 +245,51 @@ function documentBlock(view: CertificateView, doc: CertificateView['documents'][
 function optInBlock(view: CertificateView, t: T, when: (iso: string) => string): Content {
   const { optIn } = view;
   const rows: Array<[string, Content]> = [[t('optInMode'), optIn.mode]];
+  if (optIn.how) rows.push([t('optInHow'), optIn.how]);
   if (optIn.acceptedAt) rows.push([t('optInAcceptedAt'), when(optIn.acceptedAt)]);
   if (optIn.recorded) {
     rows.push([t('recordedSource'), optIn.recorded.source]);
     rows.push([t('recordedCollectedAt'), when(optIn.recorded.collectedAt)]);
   }
-  const quoted = optIn.templateText ?? optIn.recorded?.text ?? null;
-  const quoteLabel = optIn.templateText ? t('optInTemplate') : t('recordedText');
-  return {
-    stack: [
-      keyValues(rows),
-      ...(quoted === null
-        ? []
-        : [
-            { text: quoteLabel, style: 'label', margin: [0, 4, 0, 2] } as Content,
-            {
-              table: { widths: ['*'], body: [[{ text: quoted, italics: true, margin: [6, 4, 6, 4] }]] },
-              layout: {
-                fillColor: () => BAND,
-                hLineWidth: () => 0,
-                vLineWidth: (i: number) => (i === 0 ? 2 : 0),
-                vLineColor: () => ACCENT,
-              },
-            } as Content,
-          ]),
-    ],
-  };
+  const quotes: Content[] = [];
+  if (optIn.recorded) quotes.push(...quote(t('recordedText'), null, [{ text: optIn.recorded.text, italics: true }]));
+  if (optIn.templateText) {
+    const buttons = optIn.templateButtons ?? [];
+    const lines: Content[] = [{ text: optIn.templateText, italics: true }];
+    if (optIn.templateFooter) lines.push({ text: optIn.templateFooter, fontSize: 8, color: MUTED, margin: [0, 3, 0, 0] });
+    if (buttons.length > 0) {
+      lines.push({
+        margin: [0, 5, 0, 0],
+        text: [
+          { text: `${t('buttons')}: `, fontSize: 8, color: MUTED },
+          ...buttons.flatMap((b, i) => [...(i ? ['   '] : []), { text: `[ ${b} ]`, bold: true }]),
+        ],
+      });
+    }
+    const name = optIn.templateName ? `${t('templateOf')}: ${optIn.templateName}` : null;
+    quotes.push(...quote(optIn.templateHeading ?? t('optInTemplate'), name, lines));
+  }
+  return { stack: [keyValues(rows), ...quotes] };
+}
+
+/** A text exactly as someone saw or wrote it: a label above, a band with a rule on its left. */
+function quote(heading: string, note: string | null, lines: Content[]): Content[] {
+  return [
+    {
+      margin: [0, 6, 0, 2],
+      text: [{ text: heading, style: 'label' }, ...(note ? [{ text: `  (${note})`, style: 'label', italics: true }] : [])],
+    },
+    {
+      unbreakable: true,
+      table: { widths: ['*'], body: [[{ stack: lines, margin: [6, 4, 6, 4] }]] },
+      layout: {
+        fillColor: () => BAND,
+        hLineWidth: () => 0,
+        vLineWidth: (i: number) => (i === 0 ? 2 : 0),
+        vLineColor: () => ACCENT,
+      },
+    },
+  ];
 }
 
 function otpBlock(view: CertificateView, t: T, when: (iso: string) => string): Content {

@@ -18,6 +18,8 @@ export interface EventFacts {
   maxAttempts?: number;
   channel?: string;
   reason?: string;
+  /** the text of the button the customer tapped */
+  button?: string;
 }
 
 type Phrase = (facts: EventFacts) => string;
@@ -30,6 +32,8 @@ const viaEs = (f: EventFacts) => (f.channel ? ` por ${f.channel}` : '');
 const viaEn = (f: EventFacts) => (f.channel ? ` by ${f.channel}` : '');
 const reasonEs = (f: EventFacts) => (f.reason ? `: ${f.reason}` : '');
 const reasonEn = reasonEs;
+const buttonEs = (f: EventFacts) => (f.button ? ` pulsando el botón «${f.button}»` : '');
+const buttonEn = (f: EventFacts) => (f.button ? ` by tapping the “${f.button}” button` : '');
 
 export const TEXTS = {
   labels: {
@@ -79,6 +83,18 @@ export const TEXTS = {
     optInMode: { es: 'Modalidad', en: 'Method' },
     optInAcceptedAt: { es: 'Consentimiento registrado', en: 'Consent recorded' },
     optInTemplate: { es: 'Texto mostrado al cliente', en: 'Text shown to the customer' },
+    optInHow: { es: 'Forma del consentimiento', en: 'How consent was given' },
+    optInRequestShown: {
+      es: 'Solicitud de consentimiento tal como la vio el cliente en WhatsApp',
+      en: 'The request for consent as the customer saw it on WhatsApp',
+    },
+    optInNoticeShown: {
+      es: 'Primer mensaje enviado al cliente por WhatsApp, tal como lo vio',
+      en: 'The first message sent to the customer on WhatsApp, as the customer saw it',
+    },
+    templateOf: { es: 'plantilla aprobada por WhatsApp', en: 'template approved by WhatsApp' },
+    templateLanguage: { es: 'idioma', en: 'language' },
+    buttons: { es: 'Botones', en: 'Buttons' },
     recordedText: { es: 'Texto del consentimiento registrado por la empresa', en: 'Consent text recorded by the business' },
     recordedSource: { es: 'Origen', en: 'Source' },
     recordedCollectedAt: { es: 'Recogido el', en: 'Collected on' },
@@ -160,6 +176,21 @@ export const TEXTS = {
     },
     recorded: { es: 'Consentimiento recogido previamente por la empresa', en: 'Consent collected beforehand by the business' },
   } satisfies Record<OptInMode, Translated>,
+  /** how the customer's consent was given, per mode (the WhatsApp tap names its button) */
+  optInHow: {
+    whatsapp: {
+      es: (f: EventFacts) => `El cliente lo aceptó en WhatsApp${f.button ? `${buttonEs(f)} de la solicitud` : ''}`,
+      en: (f: EventFacts) => `The customer accepted on WhatsApp${f.button ? `${buttonEn(f)} on the request` : ''}`,
+    },
+    click_to_chat: {
+      es: () => 'El cliente escribió primero, desde su propio número, el mensaje con el código de un solo uso que la empresa le mostró (enlace o código QR)',
+      en: () => 'The customer wrote first, from their own number, the message with the one-time code the business showed them (link or QR code)',
+    },
+    recorded: {
+      es: () => 'La empresa lo recogió antes del proceso y lo aportó con el texto, el origen y la fecha que se reproducen',
+      en: () => 'The business collected it before the process and supplied it with the text, source and date reproduced here',
+    },
+  } satisfies Record<OptInMode, Translated<Phrase>>,
   contractingChannels: {
     online: { es: 'En línea', en: 'Online' },
     in_person: { es: 'Presencial', en: 'In person' },
@@ -174,7 +205,7 @@ export const TEXTS = {
       es: () => 'Se incorporó el consentimiento recogido previamente por la empresa',
       en: () => 'The consent collected beforehand by the business was recorded',
     },
-    'opt_in.accepted': { es: () => 'El cliente dio su consentimiento', en: () => 'The customer gave consent' },
+    'opt_in.accepted': { es: (f) => `El cliente dio su consentimiento${buttonEs(f)}`, en: (f) => `The customer gave consent${buttonEn(f)}` },
     'opt_in.declined': { es: () => 'El cliente rechazó comunicarse por WhatsApp', en: () => 'The customer declined communications over WhatsApp' },
     'opt_in.token_refused': {
       es: () => 'Se rechazó un enlace de inicio de conversación no válido o caducado',
@@ -251,6 +282,10 @@ export function statusWords(locale: CertificateLocale, status: ProcessStatus): s
 
 export function optInModeWords(locale: CertificateLocale, mode: OptInMode): string {
   return TEXTS.optInModes[mode][locale];
+}
+
+export function optInHowWords(locale: CertificateLocale, mode: OptInMode, facts: EventFacts = {}): string {
+  return TEXTS.optInHow[mode][locale](facts);
 }
 
 export function contractingChannelWords(locale: CertificateLocale, channel: 'online' | 'in_person'): string {

@@ -103,8 +103,17 @@ export interface OptInEvidence {
   mode: string;
   /** when the customer's consent was recorded (tap, click-to-chat or the business's record) */
   acceptedAt: string | null;
-  /** the opt-in template exactly as shown to the customer (WhatsApp and click-to-chat modes) */
+  /** in words: how the customer consented (the button tapped, the message written first, the business's record) */
+  how?: string | null;
+  /** the opt-in template's body exactly as shown to the customer (WhatsApp mode: the request; recorded mode: the first notice) */
   templateText: string | null;
+  /** in words: what the quoted template is, e.g. "Solicitud de consentimiento tal como la vio el cliente en WhatsApp" */
+  templateHeading?: string | null;
+  /** the template's name and language, e.g. "testigo_opt_in, es" */
+  templateName?: string | null;
+  templateFooter?: string | null;
+  /** its quick-reply buttons, in order */
+  templateButtons?: string[];
   /** the business's own record of consent (recorded mode) */
   recorded: { text: string; source: string; collectedAt: string } | null;
 }

@@ -140,6 +140,16 @@ async function checkEvidence(t: TestStack, processId: string, certificate: { sha
   const text = execFileSync('pdftotext', [path.join(dir, 'certificate.pdf'), '-']).toString();
   assert.ok(text.includes(body.evidence.process.reference), 'the certificate names the reference');
   assert.ok(text.replace(/\s/g, '').includes(body.evidence.documents[0].signedSha256), 'and the sealed document hash');
+  // the opt-in template as the customer saw it, in the evidence and quoted on the certificate
+  const requested = body.evidence.events.find((e: any) => e.type === 'opt_in.requested');
+  if (requested?.detail.template) {
+    assert.ok(['es', 'en'].includes(requested.detail.language), requested.detail.language);
+    const accepted = body.evidence.events.find((e: any) => e.type === 'opt_in.accepted');
+    if (requested.detail.mode === 'whatsapp') assert.equal(accepted.detail.button, requested.detail.buttons[0], 'the button tapped');
+    assert.match(requested.detail.text, new RegExp(body.evidence.process.reference), 'the template names the reference');
+    assert.doesNotMatch(requested.detail.text, /\{\{/);
+    assert.ok(text.replace(/\s/g, '').includes(requested.detail.text.replace(/\s/g, '')), 'the certificate quotes the template');
+  }
 }
 
 /** Plays the customer from the opt-in to the OTP prompt (English texts). */

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { buildEvidence, historyFingerprint, type Evidence, type EvidenceSource } from '../../evidence';
 import { certificateViewOf, type GatherOptions } from '../../evidence/certificate/gather';
 import { renderCertificate } from '../../evidence/certificate/render';
-import { eventPhrase, messagePhrase, optInModeWords, receiptWord, statusWords, TEXTS } from '../../evidence/certificate/texts';
+import { eventPhrase, messagePhrase, optInHowWords, optInModeWords, receiptWord, statusWords, TEXTS } from '../../evidence/certificate/texts';
 import type { CertificateLocale, CertificateView } from '../../evidence/certificate/view';
 import type { ProcessDocumentRef, ProcessEvent, ProcessMessage } from '../../shared/process';
 
@@ -135,9 +135,18 @@ function expiredRecordedState(): EvidenceSource['state'] {
 
 const HISTORY = new TextEncoder().encode(JSON.stringify({ events: [{ eventId: '1' }, { eventId: '2' }, { eventId: '3' }] }));
 
+/** The opt-in request as the customer saw it (what activities/evidence.ts renders from the template definitions). */
+const SHOWN = {
+  language: 'es',
+  text: '¡Hola! Acme Seguros quiere enviarte por WhatsApp los documentos de C-2026-0042 para que los revises y los firmes aquí. ¿Aceptas recibir estos mensajes por WhatsApp?',
+  footer: 'Puedes dejar de recibirlos cuando quieras.',
+  buttons: ['Sí, acepto', 'No'],
+};
+
 function evidenceOf(state: EvidenceSource['state'], documents = DOCS, reference = 'C-2026-0042'): Evidence {
   const processId = 'prc_01JD8K3M2A';
   return buildEvidence({
+    templates: (name) => (name === 'testigo_opt_in' ? SHOWN : null),
     process: { id: processId, reference, createdAt: t('00:00.000') },
     parties: {
       business: { tenantId: 'ten_default', name: 'Acme Seguros' },
@@ -274,13 +283,21 @@ describe('evidence certificate: gathering the view from the evidence', () => {
         });
       });
 
-      it('records the opt-in by WhatsApp: its mode and when it was given', () => {
+      it('records the opt-in by WhatsApp: its mode, how and when it was given, the request as the customer saw it', () => {
         assert.deepEqual(view.optIn, {
           mode: optInModeWords(locale, 'whatsapp'),
+          how: optInHowWords(locale, 'whatsapp', { button: 'Sí, acepto' }),
           acceptedAt: byType('opt_in.accepted')[0].at,
-          templateText: null,
+          templateText: SHOWN.text,
+          templateHeading: TEXTS.labels.optInRequestShown[locale],
+          templateName: 'testigo_opt_in, es',
+          templateFooter: SHOWN.footer,
+          templateButtons: ['Sí, acepto', 'No'],
           recorded: null,
         });
+        assert.match(view.optIn.how!, /«Sí, acepto»|“Sí, acepto”/);
+        const accepted = view.timeline.find((r) => r.seq === byType('opt_in.accepted')[0].seq)!;
+        assert.equal(accepted.event, eventPhrase(locale, 'opt_in.accepted', { button: 'Sí, acepto' }));
       });
     });
   }
@@ -315,8 +332,13 @@ describe('evidence certificate: gathering the view from the evidence', () => {
       assert.deepEqual(view.documents, [{ name: DOCS[0].name, pages: 3, size: 48213, sha256: DOCS[0].sha256, signedSha256: null, sealLevel: null }]);
       assert.deepEqual(view.optIn, {
         mode: optInModeWords(locale, 'recorded'),
+        how: optInHowWords(locale, 'recorded'),
         acceptedAt: early.events.find((e) => e.type === 'opt_in.recorded')!.at,
         templateText: null,
+        templateHeading: null,
+        templateName: null,
+        templateFooter: null,
+        templateButtons: [],
         recorded: { text: 'Acepto recibir mi contrato por WhatsApp.', source: 'Formulario web 2026/11', collectedAt: '2026-11-02T09:00:00.000Z' },
       });
       const rowOf = (type: string) => view.timeline.find((r) => r.seq === early.events.find((e) => e.type === type)!.seq)!;
@@ -360,12 +382,14 @@ describe('evidence certificate: gathering the view from the evidence', () => {
           view.chainHead,
           evidence.history.sha256,
           statusWords(locale, 'completed'),
+          '[ Sí, acepto ]',
         ]) {
           assert.ok(text.includes(needle), `${needle} missing from the ${locale} certificate`);
         }
         // a phrase wraps inside its table cell
         const words = text.replace(/\s+/g, ' ');
         assert.ok(words.includes(eventPhrase(locale, 'otp.verified', { attempt: 2, maxAttempts: 5 })), `the verified code's row missing (${locale})`);
+        assert.ok(words.includes(SHOWN.text), `the opt-in request as shown missing (${locale})`);
         assert.doesNotMatch(text, /undefined|NaN|\[object/);
       });
     }

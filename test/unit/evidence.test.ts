@@ -338,7 +338,7 @@ describe('evidence: from the process record', () => {
     assert.deepEqual(find('otp.verified').detail, { attempt: 2, of: 5, codeGeneration: 1 });
     assert.equal(find('otp.verified').actor, 'customer');
     // the button acceptance does not repeat the mode: it is the requested one
-    assert.deepEqual(find('opt_in.accepted').detail, { mode: 'whatsapp' });
+    assert.deepEqual(find('opt_in.accepted').detail, { mode: 'whatsapp', button: null });
     assert.deepEqual(find('document.sealed').detail, { documentId: DOCS[0].id, sha256: DOCS[0].sha256, signedSha256: SIGNED[0], level: 'B-B' });
     assert.equal(find('message.read').actor, 'customer');
     assert.deepEqual(find('message.failed').detail, { providerAt: t('01:51.000'), error: 131049 });
@@ -353,6 +353,53 @@ describe('evidence: from the process record', () => {
     );
     // no field of the evidence is called code, even though the workflow's detail is
     assert.ok(!JSON.stringify(events).includes('"code"'));
+  });
+
+  it('carries the opt-in template as the customer saw it, and the button they tapped, when the caller knows its text', () => {
+    const shown = {
+      language: 'es',
+      text: '¡Hola! Acme Seguros quiere enviarte…',
+      footer: 'Puedes dejar de recibirlos cuando quieras.',
+      buttons: ['Sí, acepto', 'No'],
+    };
+    const asked: string[] = [];
+    const events = buildEvidenceEvents(completedState(), {
+      templates: (name) => {
+        asked.push(name);
+        return name === 'testigo_opt_in' ? shown : null;
+      },
+    });
+    const find = (type: string) => events.find((e) => e.type === type)!;
+    assert.deepEqual(find('opt_in.requested').detail, { mode: 'whatsapp', template: 'testigo_opt_in', ...shown });
+    assert.deepEqual(find('opt_in.accepted').detail, { mode: 'whatsapp', button: 'Sí, acepto' });
+    assert.deepEqual(asked, ['testigo_opt_in']);
+    // a text the caller does not know is null, never made up; click-to-chat sends no template at all
+    const unknown = buildEvidenceEvents(completedState(), { templates: () => null });
+    assert.deepEqual(unknown.find((e) => e.type === 'opt_in.requested')!.detail, {
+      mode: 'whatsapp',
+      template: 'testigo_opt_in',
+      language: null,
+      text: null,
+      footer: null,
+      buttons: [],
+    });
+    const clickToChat = buildEvidenceEvents(
+      {
+        events: [
+          { at: t('00:00.000'), type: 'opt_in.requested', channel: 'api', detail: { mode: 'click_to_chat' } },
+          { at: t('00:30.000'), type: 'opt_in.accepted', channel: 'whatsapp', messageIds: ['wamid.IN1'], detail: { mode: 'click_to_chat' } },
+        ],
+        messages: [],
+      },
+      { templates: () => shown },
+    );
+    assert.deepEqual(
+      clickToChat.map((e) => e.detail),
+      [
+        { mode: 'click_to_chat', template: null, language: null, text: null, footer: null, buttons: [] },
+        { mode: 'click_to_chat', button: null },
+      ],
+    );
   });
 
   it('refuses what it cannot read: unknown types, missing or mistyped fields, bad times, receipts without time', () => {
