@@ -34,6 +34,7 @@ async function main() {
       namespace: config.temporal.namespace,
       codecEndpoint: `${config.publicBaseUrl}/codec`,
       log: say,
+      restartOnExit: true,
     });
     config.temporal.address = devServer.address;
     config.temporalUiUrl = devServer.uiUrl ?? config.temporalUiUrl;

@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { pdeathsigLauncher, portInUse, removeRecord, stopOrphan, writeRecord } from './dev-server-guard';
 import { resolveTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -21,12 +22,15 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** where the server's own log lines go (default: dropped unless they look like errors) */
   serverLog?: (line: string) => void;
+  /** start it again when it exits on its own (npm start: an operator or the OOM killer stopped it) */
+  restartOnExit?: boolean;
 }
 
 export interface DevServer {
   address: string;
   uiUrl?: string;
-  pid: number;
+  /** the serving process's pid (a new one after a restart) */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +50,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const log = options.log ?? ((line: string) => console.error(line));
   const cli = await resolveTemporalCli({ log });
   const ip = options.ip ?? '127.0.0.1';
+  if (options.dbFile) await stopOrphan(options.dbFile, log);
+  for (const [name, fixed] of [
+    ['port', options.port],
+    ['UI port', options.uiPort],
+  ] as const) {
+    // A fixed port held by someone else would be mistaken for our server: refuse it by name instead.
+    if (fixed && (await portInUse(ip, fixed))) {
+      throw new Error(`The Temporal dev server's ${name} ${ip}:${fixed} is already in use by another process: stop it, or choose another port.`);
+    }
+  }
   const port = options.port || (await freePort(ip));
   const uiPort = options.uiPort === false ? undefined : options.uiPort || (await freePort(ip));
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn', '--log-format', 'json'];
@@ -58,8 +72,62 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  // Under setpriv the kernel stops the server when we die, even by kill -9 (setpriv execs it: same pid).
+  const launcher = pdeathsigLauncher();
+  const command = launcher ?? cli.path;
+  const argv = launcher ? ['--pdeathsig', 'SIGTERM', '--', cli.path, ...args] : args;
+  const address = `${ip}:${port}`;
 
-  const child = spawn(cli.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let current = await spawnServing(command, argv, address, options, log);
+  let stopping = false;
+  const restarts: number[] = [];
+  const record = () => options.dbFile && writeRecord({ pid: current.child.pid!, port, uiPort, dbFile: options.dbFile });
+  record();
+  // Killed under a running app (by an operator, the OOM killer): started again on the same port and database, so
+  // workers and clients reconnect by themselves; given up, loudly, after 5 restarts in a minute.
+  const supervise = (serving: Spawned) => {
+    void serving.exited.then(async (code) => {
+      if (stopping || !options.restartOnExit) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts[0] < now - 60_000) restarts.shift();
+      if (restarts.length > 5) {
+        log(`The Temporal dev server exited (code ${code}) for the 6th time in a minute: not restarting it. Stop with Ctrl-C and start again.`);
+        return;
+      }
+      log(`The Temporal dev server exited unexpectedly (code ${code}): restarting it on ${address}.`);
+      try {
+        current = await spawnServing(command, argv, address, options, log);
+        record();
+        supervise(current);
+        log(`The Temporal dev server is back on ${address}.`);
+      } catch (error) {
+        log(`The Temporal dev server could not be restarted: ${(error as Error).message}`);
+      }
+    });
+  };
+  supervise(current);
+  return {
+    address,
+    uiUrl: uiPort ? `http://${ip === '127.0.0.1' ? 'localhost' : ip}:${uiPort}` : undefined,
+    get pid() {
+      return current.child.pid!;
+    },
+    stop: async () => {
+      stopping = true;
+      await stopChild(current.child, current.exited);
+      if (options.dbFile) removeRecord(options.dbFile, current.child.pid!);
+    },
+  };
+}
+
+interface Spawned {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+async function spawnServing(command: string, argv: string[], address: string, options: DevServerOptions, log: (line: string) => void): Promise<Spawned> {
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
   const onLine = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
@@ -71,21 +139,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   child.stdout!.on('data', onLine);
   child.stderr!.on('data', onLine);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
-  const address = `${ip}:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   try {
     await waitUntilServing(address, exited, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${recent.slice(-15).join('\n')}`);
   }
-  return {
-    address,
-    uiUrl: uiPort ? `http://${ip === '127.0.0.1' ? 'localhost' : ip}:${uiPort}` : undefined,
-    pid: child.pid!,
-    stop: () => stopChild(child, exited),
-  };
+  return { child, exited };
 }
 
 async function waitUntilServing(address: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {

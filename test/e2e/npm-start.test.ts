@@ -2,8 +2,8 @@
 // attributes), the database, the worker, the API and the sandbox; Ctrl-C stops every child; a
 // second start finds the same workflows and rows.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,40 @@ function portOpen(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/** The pid of our app (`node … app/start.ts`) among npm's descendants. */
+function appPid(npm: ChildProcess): number {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+  const family = new Set([npm.pid!]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of table) {
+      if (family.has(p.ppid) && !family.has(p.pid)) {
+        family.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  const app = table.find((p) => family.has(p.pid) && /app\/start\.ts/.test(p.args) && /^node\b|\/node\b/.test(p.args));
+  assert.ok(app, "the app process among npm start's descendants");
+  return app.pid;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The dev server npm start runs, by the pid file beside its database. */
+const devServerPid = (dataDir: string) => (JSON.parse(readFileSync(path.join(dataDir, 'temporal', 'dev-server.pid'), 'utf8')) as { pid: number }).pid;
 
 describe('npm start', function () {
   this.timeout(240_000);
@@ -139,6 +173,69 @@ describe('npm start', function () {
       }
     } finally {
       await ctrlC(second);
+    }
+  });
+  it('after kill -9 of the app, no dev server is left behind and the next start brings back the same data', async () => {
+    const first = await npmStart(env);
+    const apiKey = /API key\s+(tsk_\S+)/.exec(first.output())![1];
+    const api = (route: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${ports.api}${route}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const created = await api('/v1/verifications', { to: '+34600999777', channel: 'sms' });
+    assert.equal(created.status, 201);
+
+    const server = devServerPid(env.DATA_DIR);
+    process.kill(appPid(first.child), 'SIGKILL');
+    await first.exited;
+    await eventually(async () => (alive(server) ? undefined : true), 'the orphaned dev server to be stopped by the kernel (pdeathsig)', 20_000);
+    assert.equal(await portOpen(ports.temporal), false, 'nothing holds the Temporal port');
+
+    const second = await npmStart(env);
+    try {
+      const again = await api(`/v1/verifications/${created.body.id}`);
+      assert.equal(again.status, 200, 'the verification created before the crash is there');
+      assert.equal(again.body.status, 'pending');
+      const sms = await eventually(async () => (await api('/sandbox/api/phones/+34600999777/sms')).body[0], 'the SMS');
+      const code = /\b(\d{6})\b/.exec(sms.body)![1];
+      assert.equal((await api(`/v1/verifications/${created.body.id}/checks`, { code })).body.status, 'approved', 'its workflow carries on');
+
+      // The dev server killed under the running app: started again on the same port and data, and the app works on.
+      const before = devServerPid(env.DATA_DIR);
+      process.kill(before, 'SIGKILL');
+      await eventually(async () => (second.output().includes('The Temporal dev server is back') ? true : undefined), 'the dev server restarted', 60_000);
+      assert.notEqual(devServerPid(env.DATA_DIR), before);
+      assert.equal((await api(`/v1/verifications/${created.body.id}`)).body.status, 'approved');
+      const next = await api('/v1/verifications', { to: '+34600999776', channel: 'sms' });
+      assert.equal(next.status, 201, JSON.stringify(next.body));
+    } finally {
+      await ctrlC(second);
+    }
+    assert.equal(existsSync(path.join(env.DATA_DIR, 'temporal', 'dev-server.pid')), false, 'a clean stop removes the pid file');
+  });
+
+  it('stops a dev server a crashed start left on the same database, and refuses a port held by something else', async () => {
+    const { startDevServer } = await import('../../platform/dev-server');
+    const dbFile = path.join(env.DATA_DIR, 'orphan', 'dev.db');
+    const port = await freePort();
+    // A survivor: started the way an older version did, without a parent-death signal, then "forgotten".
+    const orphan = await startDevServer({ dbFile, port, uiPort: false, log: () => {} });
+    const orphanPid = orphan.pid;
+    const lines: string[] = [];
+    const fresh = await startDevServer({ dbFile, port, uiPort: false, log: (line) => lines.push(line) });
+    try {
+      assert.equal(alive(orphanPid), false, 'the survivor was stopped');
+      assert.ok(
+        lines.some((l) => l.includes(`(pid ${orphanPid})`)),
+        lines.join('\n'),
+      );
+      assert.notEqual(fresh.pid, orphanPid);
+      // Someone else's server on a fixed port: a clear refusal, not a mix-up.
+      await assert.rejects(startDevServer({ port, uiPort: false, log: () => {} }), /already in use by another process/);
+    } finally {
+      await fresh.stop();
     }
   });
 });
