@@ -131,6 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           twilioFrom: required(env, 'TWILIO_FROM', 'SMS_PROVIDER=twilio'),
         };
 
+  const development = (opt(env, 'NODE_ENV') ?? 'development') !== 'production';
+  if (!development) refuseUnsafeProduction(env, { whatsapp: whatsappProvider, sms: smsProvider });
+
   return {
     port,
     host,
@@ -153,8 +156,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codecToken: opt(env, 'CODEC_TOKEN'),
     temporalUiUrl: (opt(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/$/, ''),
     logLevel: opt(env, 'LOG_LEVEL') ?? 'info',
-    development: (opt(env, 'NODE_ENV') ?? 'development') !== 'production',
+    development,
   };
+}
+
+/**
+ * NODE_ENV=production refuses two defaults that are fine on a laptop and dangerous on a server:
+ *  - no CODEC_TOKEN: the codec server then trusts loopback callers, and behind a reverse proxy on the same host every
+ *    caller is loopback — anyone could decrypt workflow payloads;
+ *  - a sandbox provider (the default when WHATSAPP_PROVIDER / SMS_PROVIDER are forgotten): it mounts an
+ *    unauthenticated control API and accepts webhooks signed with the sandbox's published secrets. A demo may opt in
+ *    with ALLOW_SANDBOX_IN_PRODUCTION=true.
+ */
+function refuseUnsafeProduction(env: NodeJS.ProcessEnv, providers: { whatsapp: WhatsAppProvider; sms: SmsProvider }): void {
+  if (!opt(env, 'CODEC_TOKEN')) {
+    throw new ConfigError(
+      'CODEC_TOKEN is required with NODE_ENV=production: without it the codec server trusts every loopback caller (behind a reverse proxy, everyone). Set CODEC_TOKEN, and give the Temporal UI the same token.',
+    );
+  }
+  const sandboxes = [providers.whatsapp === 'sandbox' && 'WHATSAPP_PROVIDER', providers.sms === 'sandbox' && 'SMS_PROVIDER'].filter(Boolean);
+  if (sandboxes.length > 0 && opt(env, 'ALLOW_SANDBOX_IN_PRODUCTION') !== 'true') {
+    throw new ConfigError(
+      `NODE_ENV=production with the sandbox as provider (${sandboxes.join(', ')} unset or "sandbox") would mount an unauthenticated control API and accept webhooks signed with published secrets: set ${sandboxes.join(' and ')} to a real provider, or ALLOW_SANDBOX_IN_PRODUCTION=true for a demo.`,
+    );
+  }
 }
 
 const WHATSAPP_DEFAULT_BASE: Record<WhatsAppProvider, (ownBase: string) => string> = {

@@ -36,6 +36,35 @@ describe('loadConfig', () => {
     assert.equal(c.evidenceRetentionMs, 2190 * 86_400_000, 'custody keeps evidence 6 years by default');
   });
 
+  it('refuses NODE_ENV=production without CODEC_TOKEN, and with a sandbox provider unless opted in, naming the variables', () => {
+    const real = {
+      NODE_ENV: 'production',
+      CODEC_TOKEN: 'ct',
+      WHATSAPP_PROVIDER: 'cloud',
+      WHATSAPP_PHONE_NUMBER_ID: '123',
+      WHATSAPP_ACCESS_TOKEN: 'tok',
+      WHATSAPP_APP_SECRET: 'app-secret',
+      WHATSAPP_VERIFY_TOKEN: 'verify',
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_AUTH_TOKEN: 'auth',
+      TWILIO_FROM: '+15005550006',
+    };
+    assert.equal(loadConfig(real).development, false);
+    const refused = (env: Record<string, string>, pattern: RegExp) =>
+      assert.throws(
+        () => loadConfig(env),
+        (e: Error) => e instanceof ConfigError && pattern.test(e.message),
+        JSON.stringify(env),
+      );
+    refused({ ...real, CODEC_TOKEN: '' }, /CODEC_TOKEN/);
+    refused({ NODE_ENV: 'production', CODEC_TOKEN: 'ct' }, /WHATSAPP_PROVIDER and SMS_PROVIDER/);
+    refused({ ...real, SMS_PROVIDER: 'sandbox' }, /SMS_PROVIDER unset or "sandbox"/);
+    refused({ ...real, WHATSAPP_PROVIDER: '' }, /WHATSAPP_PROVIDER/);
+    assert.equal(loadConfig({ NODE_ENV: 'production', CODEC_TOKEN: 'ct', ALLOW_SANDBOX_IN_PRODUCTION: 'true' }).sms.provider, 'sandbox');
+    assert.equal(loadConfig({}).development, true, 'development: both defaults allowed');
+  });
+
   it('reads EVIDENCE_RETENTION as a duration, naming it when it is not one', () => {
     assert.equal(loadConfig({ EVIDENCE_RETENTION: '3650d' }).evidenceRetentionMs, 3650 * 86_400_000);
     assert.throws(
