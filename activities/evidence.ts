@@ -5,7 +5,7 @@
 import { exportHistory } from '../custody/history-export';
 import { buildEvidence, canonicalBytes, historyFingerprint, issuerOf, signEvidence, type Evidence } from '../evidence';
 import { certificateViewOf } from '../evidence/certificate/gather';
-import { renderCertificate } from '../evidence/certificate/render';
+import { renderCertificateInThread } from '../evidence/certificate/render-in-thread';
 import type { TemplateTexts } from '../evidence/from-process';
 import type { ShownTemplate } from '../evidence/model';
 import { withTimestamp, timestampImprint } from '../evidence/timestamp';
@@ -95,7 +95,7 @@ export function createEvidenceActivities(deps: ActivityDeps) {
         timeZone: 'Europe/Madrid',
         verificationUrl: `${deps.publicBaseUrl}/verify/${process.id}`,
       });
-      const rendered = await renderCertificate(view, [
+      const rendered = await renderCertificateInThread(view, [
         { name: 'evidence.json', description: 'Evidence (RFC 8785 canonical JSON)', mimeType: 'application/json', bytes: evidenceBytes },
         { name: 'evidence.jws', description: 'Evidence signature (compact JWS, ES256)', mimeType: 'application/jose', bytes: Buffer.from(jws) },
         // the same token as evidence.json's timestamp.timeStampToken, as a file `openssl ts -verify -token_in` reads
