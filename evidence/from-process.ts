@@ -176,23 +176,26 @@ const MAPPINGS: Record<ProcessEventType, Mapping> = {
   'process.failed': (r) => ({ actor: 'testigo', detail: { reason: r.string('reason') } }),
 };
 
-/** The delivery statuses that become receipt events (accepted/queued/sent are covered by message.sent). */
-const RECEIPTS = { delivered: 'message.delivered', read: 'message.read', failed: 'message.failed' } as const;
+/** The delivery statuses that become receipt events, in the order they happen (accepted/queued are message.sent's). */
+const RECEIPTS = { sent: 'message.dispatched', delivered: 'message.delivered', read: 'message.read', failed: 'message.failed' } as const;
+type Receipt = keyof typeof RECEIPTS;
+const RECEIPT_ORDER = Object.keys(RECEIPTS) as Receipt[];
 
 interface Timed {
   ms: number;
   /** on equal times: messages (0) before the process events (1) that name them */
   group: 0 | 1;
   index: number;
-  /** a message's send (0) before its receipt (1) */
-  sub: 0 | 1;
+  /** a message's send (0) before its receipts (1 sent, 2 delivered, 3 read, 4 failed) */
+  sub: number;
   event: UnchainedEvidenceEvent;
 }
 
 /**
  * The process's recorded events and messages as evidence events, ordered by time (not yet chained).
- * Receipts: the state keeps each message's furthest status only (`read` implies `delivered`), so a message
- * yields at most one receipt event.
+ * Receipts: one event for each delivery status the provider reported (message.receipts: sent, delivered, read,
+ * failed, each at its own time). A process recorded before receipts were kept has only its furthest status
+ * (status/statusAt), so such a message yields at most one receipt event.
  * @throws EvidenceBuildError on an unknown event type, a missing detail field or an unreadable time
  */
 export function buildEvidenceEvents(
@@ -228,24 +231,40 @@ export function buildEvidenceEvents(
         ? ({ at, type: 'message.received', actor: 'customer', ...common } as const)
         : ({ at, type: 'message.sent', actor: 'testigo', ...common } as const);
     timed.push({ ms: Date.parse(at), group: 0, index, sub: 0, event: sent });
-    const receipt = message.direction === 'outbound' ? RECEIPTS[message.status as keyof typeof RECEIPTS] : undefined;
-    if (!receipt) continue;
-    if (message.statusAt === undefined) throw new EvidenceBuildError(`${where}: status ${message.status} without statusAt`);
-    const providerAt = iso(message.statusAt, `${where} statusAt`);
-    // Provider clocks report whole seconds: a receipt may claim to precede the send it reports on.
-    const receiptAt = Date.parse(providerAt) < Date.parse(at) ? at : providerAt;
-    const event = {
-      at: receiptAt,
-      type: receipt,
-      channel: message.channel,
-      actor: receipt === 'message.read' ? 'customer' : 'testigo',
-      providerMessageIds: [message.messageId],
-      detail: receipt === 'message.failed' ? { providerAt, error: message.error ?? null } : { providerAt },
-    } as UnchainedEvidenceEvent;
-    timed.push({ ms: Date.parse(receiptAt), group: 0, index, sub: 1, event });
+    if (message.direction !== 'outbound') continue;
+    for (const [sub, kind, reportedAt] of receiptsOf(message, where)) {
+      const providerAt = iso(reportedAt, `${where} receipt ${kind}`);
+      // Provider clocks report whole seconds: a receipt may claim to precede the send it reports on.
+      const receiptAt = Date.parse(providerAt) < Date.parse(at) ? at : providerAt;
+      const type = RECEIPTS[kind];
+      const event = {
+        at: receiptAt,
+        type,
+        channel: message.channel,
+        actor: type === 'message.read' ? 'customer' : 'testigo',
+        providerMessageIds: [message.messageId],
+        detail: type === 'message.failed' ? { providerAt, error: message.error ?? null } : { providerAt },
+      } as UnchainedEvidenceEvent;
+      timed.push({ ms: Date.parse(receiptAt), group: 0, index, sub, event });
+    }
   }
   timed.sort((a, b) => a.ms - b.ms || a.group - b.group || a.index - b.index || a.sub - b.sub);
   return timed.map((t) => t.event);
+}
+
+/**
+ * An outbound message's receipts as [order, status, time]: every one recorded in `receipts`, and the furthest status
+ * (status/statusAt) in case it is not among them (recorded before receipts were kept).
+ * @throws EvidenceBuildError when a receipt status has no time
+ */
+function receiptsOf(message: ProcessMessage, where: string): Array<[number, Receipt, string]> {
+  const reported: Partial<Record<Receipt, string>> = { ...message.receipts };
+  const latest = message.status as Receipt;
+  if (RECEIPT_ORDER.includes(latest) && reported[latest] === undefined) {
+    if (message.statusAt === undefined) throw new EvidenceBuildError(`${where}: status ${message.status} without statusAt`);
+    reported[latest] = message.statusAt;
+  }
+  return RECEIPT_ORDER.flatMap((kind, i) => (reported[kind] === undefined ? [] : [[i + 1, kind, reported[kind]] as [number, Receipt, string]]));
 }
 
 /** A valid instant, normalised to ISO 8601 UTC with milliseconds (one spelling per instant keeps hashes stable). */

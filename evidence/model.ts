@@ -177,10 +177,13 @@ export type EvidenceEvent =
   // sealing and delivery of the signed copies
   | Base<'document.sealed', { documentId: string; sha256: string; signedSha256: string; level: string }>
   | Base<'signed_documents.delivered', { documents: number }>
-  // every message of the conversation, and the provider's receipts as events of their own
+  // every message of the conversation, and each of the provider's receipts as an event of its own: dispatched is the
+  // provider's `sent` (it passed the message on towards the handset: WhatsApp's single tick, an SMS handed to the
+  // carrier), delivered is on the handset, read is opened by the customer (WhatsApp, unless they turned read
+  // receipts off), failed is undeliverable
   | Base<'message.sent', { purpose: string }>
   | Base<'message.received', { purpose: string }>
-  | Base<'message.delivered' | 'message.read', ReceiptDetail>
+  | Base<'message.dispatched' | 'message.delivered' | 'message.read', ReceiptDetail>
   | Base<'message.failed', ReceiptDetail & { error: string | number | null }>;
 
 export type EvidenceEventType = EvidenceEvent['type'];

@@ -129,10 +129,21 @@ export interface ProcessMessage {
   /** what it was: opt_in, document, review_prompt, otp, signed_document, reply… */
   purpose: string;
   at: string;
+  /** the furthest delivery status reported (statuses only move forward) and its time */
   status: string;
   statusAt?: string;
+  /**
+   * Every delivery status the provider reported, each with its time (the first report of each): a read can arrive
+   * before its delivered, or alone. Processes recorded before this field keep only status/statusAt.
+   */
+  receipts?: MessageReceipts;
   error?: number | string;
 }
+
+/** The provider's delivery reports of one outbound message, by status: the time it said so (its clock, ISO 8601). */
+export type MessageReceipts = Partial<Record<ReceiptStatus, string>>;
+export type ReceiptStatus = 'sent' | 'delivered' | 'read' | 'failed';
+export const RECEIPT_STATUSES: readonly ReceiptStatus[] = ['sent', 'delivered', 'read', 'failed'];
 
 export interface ProcessDocumentState {
   id: string;

@@ -1,8 +1,8 @@
 // The gather step: the evidence document (evidence/model.ts) put into the certificate's words (view.ts). Every word
 // comes from texts.ts; what the evidence does not record is left empty the way the view allows, never made up.
 //
-// Timeline: one row per evidence event, in chain order, except the provider's receipts (message.delivered,
-// message.read, message.failed): those are folded into the row of the message.sent event with the same provider
+// Timeline: one row per evidence event, in chain order, except the provider's receipts (message.dispatched,
+// message.delivered, message.read, message.failed): those are folded into the row of the message.sent event with the same provider
 // message id, as the receipts of that message (a receipt whose send is not in the evidence keeps a row of its own).
 import { GENESIS_HASH } from '../chain';
 import type { Evidence, EvidenceChannel, EvidenceEvent } from '../model';
@@ -27,6 +27,7 @@ const CHANNEL_NAMES: Record<EvidenceChannel, string> = { whatsapp: 'WhatsApp', s
 const PADES = 'PAdES';
 
 const RECEIPT_KINDS: Partial<Record<EvidenceEvent['type'], ReceiptKind>> = {
+  'message.dispatched': 'sent',
   'message.delivered': 'delivered',
   'message.read': 'read',
   'message.failed': 'failed',
@@ -108,7 +109,8 @@ function timelineOf(evidence: Evidence, locale: 'es' | 'en'): TimelineRow[] {
     const messageId = event.providerMessageIds?.[0];
     const sentRow = messageId === undefined ? undefined : sentRows.get(messageId);
     if (kind && sentRow) {
-      sentRow.receipts.push({ kind, at: event.at });
+      const error = kind === 'failed' ? (event.detail as { error?: unknown }).error : undefined;
+      sentRow.receipts.push({ kind, at: event.at, ...(error !== undefined && error !== null ? { error: String(error) } : {}) });
       continue;
     }
     const row: TimelineRow = {

@@ -112,7 +112,8 @@ export function certificateLayout({ view, qrSvg }: LayoutInput): TDocumentDefini
       integrityBlock(view, t, when),
       // The timeline last: it is the long annex; everything a verifier compares comes before it.
       section(t('timeline')),
-      { text: t('timelineNote'), style: 'note', margin: [0, 0, 0, 6] },
+      { text: t('timelineNote'), style: 'note', margin: [0, 0, 0, 2] },
+      { text: t('receiptsNote'), style: 'note', margin: [0, 0, 0, 6] },
       timelineTable(view, t),
     ],
   };
@@ -337,7 +338,10 @@ function timelineTable(view: CertificateView, t: T): Content {
 function timelineRow(view: CertificateView, row: TimelineRow): TableCell[] {
   const { locale, timeZone } = view;
   const [date, time, zone] = formatDateTime(row.at, locale, timeZone).split(' ');
-  const receipts = row.receipts.map((r) => `${receiptWord(locale, r.kind)} ${formatTimeNear(r.at, row.at, locale, timeZone)}`).join(', ');
+  // one receipt a line, in the order they happened: "entregado 10:02:03", "fallido 10:02:05 (error 131049)"
+  const receipts = row.receipts
+    .map((r) => `${receiptWord(locale, r.kind)} ${formatTimeNear(r.at, row.at, locale, timeZone)}${r.error ? ` (error ${r.error})` : ''}`)
+    .join('\n');
   const message: Array<string | { text: string; font: string; fontSize: number; color: string }> = [];
   if (row.providerMessageId) message.push({ text: monoLines(row.providerMessageId, ID_SIZE, MESSAGE_WIDTH), font: MONO, fontSize: ID_SIZE, color: MUTED });
   if (row.providerMessageId && receipts) message.push('\n');

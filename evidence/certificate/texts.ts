@@ -120,6 +120,10 @@ export const TEXTS = {
       es: 'Cada evento incluye el hash SHA-256 del anterior (cadena de hashes); se muestran los primeros 12 caracteres de cada hash y el documento JSON adjunto los contiene completos.',
       en: 'Each event includes the SHA-256 hash of the previous one (a hash chain); the first 12 characters of each hash are shown and the attached JSON document holds them in full.',
     },
+    receiptsNote: {
+      es: 'Acuses del proveedor de mensajería, con la hora que él informó: «enviado», lo remitió hacia el teléfono del cliente; «entregado», llegó al teléfono; «leído», el cliente lo abrió (solo WhatsApp, y solo si el cliente no desactivó las confirmaciones de lectura); «fallido», no pudo entregarse.',
+      en: 'Receipts from the messaging provider, at the time it reported: “sent”, it passed the message on towards the customer’s phone; “delivered”, it reached the phone; “read”, the customer opened it (WhatsApp only, and only if the customer did not turn read receipts off); “failed”, it could not be delivered.',
+    },
     // integrity
     historySha256: { es: 'SHA-256 del historial de ejecución', en: 'SHA-256 of the execution history' },
     historyEvents: { es: 'Eventos del historial', en: 'History events' },

@@ -83,7 +83,7 @@ export interface TimelineRow {
   channel: string | null;
   providerMessageId: string | null;
   /** the provider's reports on the message, in the order they arrived */
-  receipts: Array<{ kind: ReceiptKind; at: string }>;
+  receipts: Array<{ kind: ReceiptKind; at: string; /** a failure's provider error code */ error?: string }>;
   /** the event's chain hash, full */
   hash: string;
 }

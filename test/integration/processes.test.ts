@@ -140,6 +140,13 @@ async function checkEvidence(t: TestStack, processId: string, certificate: { sha
   const text = execFileSync('pdftotext', [path.join(dir, 'certificate.pdf'), '-']).toString();
   assert.ok(text.includes(body.evidence.process.reference), 'the certificate names the reference');
   assert.ok(text.replace(/\s/g, '').includes(body.evidence.documents[0].signedSha256), 'and the sealed document hash');
+  // every receipt of a message, each at its own time, in the evidence and printed in words on its row
+  const optInSend = body.evidence.events.find((e: any) => e.type === 'message.sent' && e.detail.purpose === 'opt_in');
+  const receipts = body.evidence.events
+    .filter((e: any) => e.providerMessageIds?.[0] === optInSend.providerMessageIds[0] && /^message\.(dispatched|delivered|read)$/.test(e.type))
+    .map((e: any) => e.type);
+  for (const type of ['message.dispatched', 'message.delivered', 'message.read']) assert.ok(receipts.includes(type), `${type} in ${receipts}`);
+  assert.match(text, /sent \d\d:\d\d:\d\d\s+delivered \d\d:\d\d:\d\d/, 'the receipts in words');
   // the opt-in template as the customer saw it, in the evidence and quoted on the certificate
   const requested = body.evidence.events.find((e: any) => e.type === 'opt_in.requested');
   if (requested?.detail.template) {

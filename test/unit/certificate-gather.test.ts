@@ -233,7 +233,8 @@ describe('evidence certificate: gathering the view from the evidence', () => {
           const sent = evidence.events.find((e) => e.type === 'message.sent' && e.providerMessageIds?.[0] === id)!;
           const row = view.timeline.find((r) => r.seq === sent.seq)!;
           assert.equal(row.providerMessageId, id);
-          assert.deepEqual(row.receipts, [{ kind: kinds[receipt.type as keyof typeof kinds], at: receipt.at }], id);
+          const error = receipt.type === 'message.failed' ? { error: String(receipt.detail.error) } : {};
+          assert.deepEqual(row.receipts, [{ kind: kinds[receipt.type as keyof typeof kinds], at: receipt.at, ...error }], id);
         }
         // and nowhere else
         const withReceipts = view.timeline.filter((r) => r.receipts.length > 0);
@@ -242,7 +243,7 @@ describe('evidence certificate: gathering the view from the evidence', () => {
         const rowOfMessage = (id: string) =>
           view.timeline.find((r) => r.seq === evidence.events.find((e) => e.type === 'message.sent' && e.providerMessageIds?.[0] === id)!.seq)!;
         assert.deepEqual(rowOfMessage('wamid.OPTIN').receipts, [{ kind: 'read', at: '2026-11-30T10:00:05.000Z' }]);
-        assert.deepEqual(rowOfMessage('wamid.WRONG').receipts, [{ kind: 'failed', at: '2026-11-30T10:01:51.000Z' }]);
+        assert.deepEqual(rowOfMessage('wamid.WRONG').receipts, [{ kind: 'failed', at: '2026-11-30T10:01:51.000Z', error: '131049' }]);
         assert.equal(rowOfMessage('SM6f1c0a').channel, 'SMS');
         assert.deepEqual(rowOfMessage('SM6f1c0a').receipts, [{ kind: 'delivered', at: '2026-11-30T10:01:33.000Z' }]);
         // a message that got no receipt keeps an empty list
@@ -301,6 +302,31 @@ describe('evidence certificate: gathering the view from the evidence', () => {
       });
     });
   }
+
+  it('folds all of a message’s receipts into its row, in the order they happened; a failure with its error code', () => {
+    const state = completedState();
+    const optIn = state.messages.find((m) => m.messageId === 'wamid.OPTIN')!;
+    optIn.receipts = { sent: t('00:01'), read: t('00:05'), delivered: t('00:06') };
+    const wrong = state.messages.find((m) => m.messageId === 'wamid.WRONG')!;
+    wrong.receipts = { sent: t('01:51'), failed: t('01:52') };
+    const withReceipts = evidenceOf(state);
+    const view = certificateViewOf(withReceipts, optionsFor('es'));
+    const rowOf = (id: string) =>
+      view.timeline.find((r) => r.seq === withReceipts.events.find((e) => e.type === 'message.sent' && e.providerMessageIds?.[0] === id)!.seq)!;
+    assert.deepEqual(rowOf('wamid.OPTIN').receipts, [
+      { kind: 'sent', at: t('00:01.000') },
+      { kind: 'read', at: t('00:05.000') },
+      { kind: 'delivered', at: t('00:06.000') },
+    ]);
+    assert.deepEqual(rowOf('wamid.WRONG').receipts, [
+      { kind: 'sent', at: t('01:51.000') },
+      { kind: 'failed', at: t('01:52.000'), error: '131049' },
+    ]);
+    assert.deepEqual(
+      (['sent', 'delivered', 'read', 'failed'] as const).map((k) => receiptWord('es', k)),
+      ['enviado', 'entregado', 'leído', 'fallido'],
+    );
+  });
 
   it('speaks the chosen language', () => {
     const es = certificateViewOf(evidence, optionsFor('es'));

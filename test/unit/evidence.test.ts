@@ -402,6 +402,55 @@ describe('evidence: from the process record', () => {
     );
   });
 
+  it('turns every receipt of a message into an event at its own time: sent, delivered, read, failed, in whatever order they came', () => {
+    const withReceipts = (message: ProcessMessage, receipts: ProcessMessage['receipts'], error?: number) => ({
+      ...message,
+      receipts,
+      ...(error ? { error } : {}),
+    });
+    const events = buildEvidenceEvents({
+      events: [],
+      messages: [
+        // all three, the provider's sent (whole seconds) before our record of the send: clamped to it
+        withReceipts(out('wamid.A', 'opt_in', t('00:00.500'), 'read', t('00:09')), { sent: t('00:00'), delivered: t('00:02'), read: t('00:09') }),
+        // read reported before delivered (WhatsApp does not promise the order): both kept, in time order
+        withReceipts(out('wamid.B', 'document', t('00:01.000'), 'read', t('00:05')), { read: t('00:05'), delivered: t('00:06') }),
+        withReceipts(out('SM1', 'otp', t('00:01.500'), 'failed', t('00:03'), 'sms'), { sent: t('00:01.600'), failed: t('00:03') }, 30003),
+        // recorded before receipts were kept: the furthest status only
+        out('wamid.C', 'reminder', t('00:02.000'), 'delivered', t('00:04')),
+      ],
+    });
+    assert.deepEqual(
+      events.map(
+        (e) => `${e.type} ${e.providerMessageIds![0]} ${e.at.slice(14, 23)}${'providerAt' in e.detail ? ` ${String(e.detail.providerAt).slice(14, 23)}` : ''}`,
+      ),
+      [
+        'message.sent wamid.A 00:00.500',
+        'message.dispatched wamid.A 00:00.500 00:00.000',
+        'message.sent wamid.B 00:01.000',
+        'message.sent SM1 00:01.500',
+        'message.dispatched SM1 00:01.600 00:01.600',
+        'message.delivered wamid.A 00:02.000 00:02.000',
+        'message.sent wamid.C 00:02.000',
+        'message.failed SM1 00:03.000 00:03.000',
+        'message.delivered wamid.C 00:04.000 00:04.000',
+        'message.read wamid.B 00:05.000 00:05.000',
+        'message.delivered wamid.B 00:06.000 00:06.000',
+        'message.read wamid.A 00:09.000 00:09.000',
+      ],
+    );
+    assert.deepEqual(events.find((e) => e.type === 'message.failed')!.detail, { providerAt: t('00:03.000'), error: 30003 });
+    assert.deepEqual(
+      events.filter((e) => e.type !== 'message.sent').map((e) => e.actor),
+      ['testigo', 'testigo', 'testigo', 'testigo', 'testigo', 'customer', 'testigo', 'customer'],
+      'a read is the customer’s, every other receipt the provider’s (testigo side)',
+    );
+    assert.throws(
+      () => buildEvidenceEvents({ events: [], messages: [withReceipts(out('wamid.X', 'opt_in', t('00:00')), { delivered: 'soon' })] }),
+      /message 0 \(wamid.X\) receipt delivered: unreadable time "soon"/,
+    );
+  });
+
   it('refuses what it cannot read: unknown types, missing or mistyped fields, bad times, receipts without time', () => {
     const state = completedState();
     const withEvent = (event: ProcessEvent) => ({ events: [event], messages: [] });

@@ -16,6 +16,8 @@ import {
   type ProcessMessage,
   type ProcessReason,
   type ProcessStatus,
+  RECEIPT_STATUSES,
+  type ReceiptStatus,
 } from '../../shared/process';
 
 /** Meta: the recipient is not a WhatsApp user. */
@@ -201,12 +203,22 @@ export class Conversation {
     if (!this.terminal) this.inbox.push(signal);
   }
 
-  /** A delivery status of one of our messages: only ever forward; 131026 ends the process. */
+  /**
+   * A delivery status of one of our messages: its time kept in `receipts` whatever the order it arrives in (the first
+   * report of each status); the status itself only ever moves forward; 131026 ends the process.
+   * Replay: what this returns (whether the caller publishes) depends on the forward move alone, as before receipts
+   * were kept, so recorded histories schedule the same commands.
+   */
   onStatus(signal: StatusSignal): boolean {
     const message = this.messages.find((m) => m.messageId === signal.messageId && m.direction === 'outbound');
     if (!message) {
       if (this.earlyStatuses.size < 100) this.earlyStatuses.set(signal.messageId, [...(this.earlyStatuses.get(signal.messageId) ?? []), signal]);
       return false;
+    }
+    const receipt = signal.status as ReceiptStatus;
+    if (RECEIPT_STATUSES.includes(receipt) && message.receipts?.[receipt] === undefined) {
+      // a new object, never a mutation: snapshots already handed out (projection, queries) keep what they had
+      message.receipts = { ...message.receipts, [receipt]: signal.at };
     }
     if (!advancesStatus(message.status, signal.status)) return false;
     message.status = signal.status;
