@@ -1,11 +1,12 @@
 // Certificate time (issue 8 §5, PRODUCT.md §6: "certificate … for a 100-event process ≤ 300 ms"): the issue path of
 // activities/evidence.ts without Temporal and the database — buildEvidence, canonicalBytes, signEvidence (node-jose
-// ES256), certificateViewOf, renderCertificate (pdfmake, evidence attached) and sealPdf (PAdES B-B) — over a
-// synthetic completed process of exactly 100 evidence events, beside baselines measured in the same run: pdfmake
-// alone rendering the same layout (stock pdfmake set-up: fonts as file paths, no attachments, no seal), one ES256
-// signature of the canonical bytes with node:crypto and one with node-jose (signEvidence), and verifyEvidence of the
-// evidence and its JWS. Also: the longest stretch the render keeps the calling thread's event loop blocked (what a
-// Temporal worker running it would suffer). Reports, never asserts.
+// ES256), certificateViewOf, the render (pdfmake, evidence attached; on the render thread as issueEvidence does it,
+// and in process for the step breakdown) and sealPdf (PAdES B-B) — over a synthetic completed process of exactly 100
+// evidence events, beside baselines measured in the same run: pdfmake alone rendering the same layout (stock pdfmake
+// set-up: fonts as file paths, no attachments, no seal), one ES256 signature of the canonical bytes with node:crypto
+// and one with node-jose (signEvidence), and verifyEvidence of the evidence and its JWS. Also: the longest stretch
+// the issue keeps the calling thread's event loop blocked (what a Temporal worker running it suffers), with the
+// render on its thread and in process. Reports, never asserts.
 //
 // Run alone: npm run bench:certificate   (BENCH_CERT_RUNS=n for the sample count, default 30)
 import { createHash, sign } from 'node:crypto';
@@ -30,6 +31,7 @@ import {
 import { certificateViewOf } from '../evidence/certificate/gather';
 import { certificateLayout, MONO } from '../evidence/certificate/layout';
 import { renderCertificate, type CertificateAttachment } from '../evidence/certificate/render';
+import { closeRenderThread, renderCertificateInThread } from '../evidence/certificate/render-in-thread';
 import type { CertificateView } from '../evidence/certificate/view';
 import { loadSealIdentity, sealPdf, type SealIdentity } from '../sealing';
 import type { ProcessDocumentRef, ProcessEvent, ProcessMessage } from '../shared/process';
@@ -60,6 +62,9 @@ function percentiles(samples: number[]): Percentiles {
   };
 }
 
+type Step = 'build' | 'canonical' | 'sign' | 'gather' | 'render' | 'seal';
+type Renderer = (view: CertificateView, attachments: CertificateAttachment[]) => Promise<Uint8Array>;
+
 export interface CertificateBenchResult {
   runs: number;
   warmup: number;
@@ -68,10 +73,13 @@ export interface CertificateBenchResult {
   pages: number;
   evidenceBytes: number;
   certificateBytes: number;
-  /** (a) the whole issue path, evidence → sealed certificate */
+  /** (a) the whole issue path, evidence → sealed certificate, as issueEvidence runs it (render on the render thread) */
   fullMs: Percentiles;
-  /** the path's steps, each timed inside the same full runs */
-  stepsMs: Record<'build' | 'canonical' | 'sign' | 'gather' | 'render' | 'seal', Percentiles>;
+  /** the same path with the render on the calling thread (renderCertificate), and its steps timed inside those runs */
+  fullInProcessMs: Percentiles;
+  stepsMs: Record<Step, Percentiles>;
+  /** the render step of the thread runs: renderCertificateInThread, copying to and from the thread included */
+  renderInThreadMs: Percentiles;
   /** (b) pdfmake alone: the same layout, stock font set-up, no attachments, no seal */
   pdfmakeMs: Percentiles;
   /** (c) one ES256 signature of the canonical bytes: node:crypto, and node-jose through signEvidence */
@@ -83,7 +91,7 @@ export interface CertificateBenchResult {
   /** the checks that failed, with their detail (none expected) */
   verifyFailures: string[];
   /** the longest the calling thread's event loop went without a turn during one full issue (p50 / max over runs) */
-  eventLoopBlockMs: { p50: number; max: number };
+  eventLoopBlockMs: { renderInThread: { p50: number; max: number }; renderInProcess: { p50: number; max: number } };
   ratios: { fullOverPdfmake: number; fullOverEs256: number; fullOverSignEvidence: number };
   budget: { name: string; limitMs: number; p50Ms: number; p95Ms: number; met: boolean };
 }
@@ -221,11 +229,11 @@ interface IssueOutcome {
   jws: string;
   view: CertificateView;
   certificate: Uint8Array;
-  steps: Record<keyof CertificateBenchResult['stepsMs'], number>;
+  steps: Record<Step, number>;
 }
 
 /** What issueEvidence does between exporting the history and writing to custody, step by step. */
-async function issue(identity: SealIdentity, source: EvidenceSource): Promise<IssueOutcome> {
+async function issue(identity: SealIdentity, source: EvidenceSource, render: Renderer): Promise<IssueOutcome> {
   let mark = performance.now();
   const lap = () => {
     const now = performance.now();
@@ -241,16 +249,16 @@ async function issue(identity: SealIdentity, source: EvidenceSource): Promise<Is
   const signed = lap();
   const view = certificateViewOf(evidence, { locale: 'es', timeZone: 'Europe/Madrid', verificationUrl: `https://testigo.example.com/verify/${PROCESS_ID}` });
   const gather = lap();
-  const rendered = await renderCertificate(view, attachmentsOf(evidenceBytes, jws));
-  const render = lap();
+  const rendered = await render(view, attachmentsOf(evidenceBytes, jws));
+  const rendering = lap();
   const certificate = await sealPdf(rendered, { identity, reason: `Evidence certificate of Testigo process ${PROCESS_ID} (C-2026-0042)`, location: 'Testigo' });
   const seal = lap();
-  return { evidence, evidenceBytes, jws, view, certificate, steps: { build, canonical, sign: signed, gather, render, seal } };
+  return { evidence, evidenceBytes, jws, view, certificate, steps: { build, canonical, sign: signed, gather, render: rendering, seal } };
 }
 
 // pdfmake as its documentation sets it up on Node: the package's Roboto files by path, read and parsed by every
-// createPdf. A separate pdfmake instance would be cleaner, but the package exports one singleton: the fonts are
-// set right before each createPdf (synchronous with it), as render.ts does with its own.
+// createPdf. An instance of its own (the package exports a singleton, which render.ts configures), so neither
+// side's fonts or file policy leak into the other.
 const require = createRequire(import.meta.url);
 const ROBOTO = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
 const STOCK_FONTS = {
@@ -262,10 +270,13 @@ const STOCK_FONTS = {
   },
   [MONO]: { normal: 'Courier', bold: 'Courier-Bold', italics: 'Courier-Oblique', bolditalics: 'Courier-BoldOblique' },
 };
+const stockPdfmake = new (pdfmake.constructor as new () => typeof pdfmake)();
+stockPdfmake.setUrlAccessPolicy(() => false);
+stockPdfmake.setLocalAccessPolicy((file) => Object.values(STOCK_FONTS).some((f) => Object.values(f).includes(file)));
+stockPdfmake.setFonts(STOCK_FONTS);
 
 async function pdfmakeAlone(view: CertificateView, qrSvg: string): Promise<Buffer> {
-  pdfmake.setFonts(STOCK_FONTS);
-  return pdfmake.createPdf(certificateLayout({ view, qrSvg })).getBuffer();
+  return stockPdfmake.createPdf(certificateLayout({ view, qrSvg })).getBuffer();
 }
 
 /** Runs fn while a timer ticks as often as it can; returns the longest gap between ticks (the longest block). */
@@ -307,22 +318,30 @@ export async function benchCertificate({
     const identity = await loadSealIdentity({ dataDir: dir });
     const source = syntheticEvidenceSource(issuerOf(identity.certificate));
 
-    // (a) the full path, its steps timed inside each run; the event loop watched on separate runs (the ticker
-    // itself takes turns, so it does not run during the timed ones).
-    log(`certificate: full issue path, ${warmup} warm-up + ${runs} measured…`);
-    for (let i = 0; i < warmup; i++) await issue(identity, source);
-    const full: number[] = [];
-    const steps: Record<keyof CertificateBenchResult['stepsMs'], number[]> = { build: [], canonical: [], sign: [], gather: [], render: [], seal: [] };
-    let last!: IssueOutcome;
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      last = await issue(identity, source);
-      full.push(performance.now() - started);
-      for (const [k, v] of Object.entries(last.steps)) steps[k as keyof typeof steps].push(v);
-    }
-    const blocks: number[] = [];
-    for (let i = 0; i < Math.min(10, runs); i++) blocks.push(await longestBlock(() => issue(identity, source)));
-    blocks.sort((a, b) => a - b);
+    // (a) the full path as issueEvidence runs it (render on the thread), then with the render in process, its steps
+    // timed inside each run; the event loop watched on separate runs (the ticker itself takes turns).
+    const full = async (render: Renderer) => {
+      log(
+        `certificate: full issue path, render ${render === renderCertificate ? 'in process' : 'on the render thread'}, ${warmup} warm-up + ${runs} measured…`,
+      );
+      for (let i = 0; i < warmup; i++) await issue(identity, source, render);
+      const total: number[] = [];
+      const steps: Record<Step, number[]> = { build: [], canonical: [], sign: [], gather: [], render: [], seal: [] };
+      let last!: IssueOutcome;
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        last = await issue(identity, source, render);
+        total.push(performance.now() - started);
+        for (const [k, v] of Object.entries(last.steps)) steps[k as Step].push(v);
+      }
+      const blocks: number[] = [];
+      for (let i = 0; i < Math.min(10, runs); i++) blocks.push(await longestBlock(() => issue(identity, source, render)));
+      blocks.sort((a, b) => a - b);
+      return { total, steps, last, blocks: { p50: blocks[Math.floor((blocks.length - 1) / 2)], max: blocks[blocks.length - 1] } };
+    };
+    const threaded = await full(renderCertificateInThread);
+    const inProcess = await full(renderCertificate);
+    const last = inProcess.last;
 
     // (b) pdfmake alone, the same view and QR code
     log('certificate: pdfmake alone…');
@@ -341,7 +360,7 @@ export async function benchCertificate({
     const verifyMs = await samples(runs, warmup, () => verifyEvidence({ evidence: last.evidence, jws: last.jws }, verifyOptions));
 
     const pages = countPages(last.certificate);
-    const fullMs = percentiles(full);
+    const fullMs = percentiles(threaded.total);
     const result: CertificateBenchResult = {
       runs,
       warmup,
@@ -351,14 +370,16 @@ export async function benchCertificate({
       evidenceBytes: last.evidenceBytes.length,
       certificateBytes: last.certificate.length,
       fullMs,
-      stepsMs: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, percentiles(v)])) as CertificateBenchResult['stepsMs'],
+      fullInProcessMs: percentiles(inProcess.total),
+      stepsMs: Object.fromEntries(Object.entries(inProcess.steps).map(([k, v]) => [k, percentiles(v)])) as Record<Step, Percentiles>,
+      renderInThreadMs: percentiles(threaded.steps.render),
       pdfmakeMs: percentiles(pdfmakeMs),
       es256NodeMs: percentiles(es256),
       signEvidenceMs: percentiles(signMs),
       verifyMs: percentiles(verifyMs),
       verifyValid: verification.valid,
       verifyFailures: verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
-      eventLoopBlockMs: { p50: blocks[Math.floor((blocks.length - 1) / 2)], max: blocks[blocks.length - 1] },
+      eventLoopBlockMs: { renderInThread: threaded.blocks, renderInProcess: inProcess.blocks },
       ratios: {
         fullOverPdfmake: fullMs.p50 / percentiles(pdfmakeMs).p50,
         fullOverEs256: fullMs.p50 / percentiles(es256).p50,
@@ -374,6 +395,7 @@ export async function benchCertificate({
     };
     return result;
   } finally {
+    await closeRenderThread();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -388,27 +410,31 @@ function countPages(pdf: Uint8Array): number {
 export function formatCertificateTable(r: CertificateBenchResult): string {
   const ms = (v: number) => (v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`);
   const row = (what: string, s: Percentiles) => `| ${what} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} |`;
+  const block = (b: { p50: number; max: number }) => `p50 ${ms(b.p50)}, max ${ms(b.max)}`;
   const lines = [
     `${r.evidenceEvents} evidence events → ${r.timelineRows} timeline rows, ${r.pages} pages; evidence.json ${(r.evidenceBytes / 1024).toFixed(0)} KiB, ` +
       `sealed certificate ${(r.certificateBytes / 1024).toFixed(0)} KiB; ${r.runs} samples after ${r.warmup} warm-up each`,
     '',
     '| measured | p50 | p95 | p99 |',
     '| --- | ---: | ---: | ---: |',
-    row('(a) full issue path: build + canonical + JWS + gather + render + seal (B-B)', r.fullMs),
+    row('(a) full issue path as issueEvidence runs it: build + canonical + JWS + gather + render (render thread) + seal (B-B)', r.fullMs),
+    row('    render on the render thread, copies to and from it included', r.renderInThreadMs),
+    row('(a) full issue path, render in process', r.fullInProcessMs),
     row('    build evidence', r.stepsMs.build),
     row('    canonical bytes (RFC 8785)', r.stepsMs.canonical),
     row('    signEvidence (node-jose ES256 JWS)', r.stepsMs.sign),
     row('    gather the view', r.stepsMs.gather),
     row('    renderCertificate (pdfmake + QR + 2 attachments)', r.stepsMs.render),
     row('    sealPdf (PAdES B-B)', r.stepsMs.seal),
-    row('(b) pdfmake alone, same layout (stock font set-up, no attachments, no seal)', r.pdfmakeMs),
+    row('(b) pdfmake alone, same layout (stock font set-up: files parsed per document; no attachments, no seal)', r.pdfmakeMs),
     row('(c) one ES256 signature of the canonical bytes (node:crypto)', r.es256NodeMs),
     row('(c) signEvidence alone (node-jose)', r.signEvidenceMs),
     row(`(d) verifyEvidence (${r.verifyValid ? 'valid' : `INVALID — ${r.verifyFailures.join('; ')}`})`, r.verifyMs),
     '',
     `ratios (p50): full / pdfmake alone ${r.ratios.fullOverPdfmake.toFixed(2)}×, full / one ES256 signature ${r.ratios.fullOverEs256.toFixed(0)}×, ` +
       `full / signEvidence ${r.ratios.fullOverSignEvidence.toFixed(0)}×`,
-    `longest event-loop block during one full issue on the calling thread: p50 ${ms(r.eventLoopBlockMs.p50)}, max ${ms(r.eventLoopBlockMs.max)}`,
+    `longest event-loop block on the calling thread during one full issue: render on the thread ${block(r.eventLoopBlockMs.renderInThread)}; ` +
+      `render in process ${block(r.eventLoopBlockMs.renderInProcess)}`,
     `budget (PRODUCT.md §6): certificate for a ${r.evidenceEvents}-event process ≤ ${r.budget.limitMs} ms — ${r.budget.met ? 'MET' : 'NOT MET'} ` +
       `(p50 ${ms(r.budget.p50Ms)}, p95 ${ms(r.budget.p95Ms)})`,
   ];

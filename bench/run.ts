@@ -3,7 +3,8 @@
 // outbound message at the provider, beside a bare Temporal baseline (a trivial workflow on its own
 // worker and task queue) measured in the same process, on the same in-memory dev server, in the same
 // run; then contract processes per minute and the reaction to a tap beside a bare workflow of the same
-// shape (bench/contracts.ts), and sealing time per document (bench/sealing.ts). Prints a table and
+// shape (bench/contracts.ts), sealing time per document (bench/sealing.ts) and the evidence certificate of a
+// 100-event process (bench/certificate.ts; alone: npm run bench:certificate). Prints a table and
 // writes bench/results/latest.json. Benchmarks report; they do not assert
 // (the PRODUCT.md §6 budgets are printed as met or not, and the exit code is 0 either way).
 //
@@ -29,6 +30,7 @@ import { BenchHttp } from './http';
 import { failedStatusWebhook, inboundTextWebhook, metaSignature, newWamid } from './meta';
 import { SandboxEvents } from './sse';
 import { benchContracts, formatContracts } from './contracts';
+import { benchCertificate, formatCertificateTable } from './certificate';
 import { benchSealing, formatSealingTable } from './sealing';
 import { meanByPosition, sleep, summarize, throughput, timed, type LatencySummary, type Throughput } from './stats';
 
@@ -446,6 +448,7 @@ async function main(): Promise<void> {
   const contracts = await benchContracts({ stack, http, temporalAddress: devServer.address, log }).catch((error: Error) => error);
   log('sealing: 1 and 50 pages…');
   const sealing = await benchSealing();
+  const certificate = await benchCertificate({ log });
 
   // =================================================================================================
   // 5. Reaction: inbound webhook → next outbound message at the provider. A WhatsApp verification
@@ -710,6 +713,7 @@ async function main(): Promise<void> {
   );
   const seconds = (performance.now() - t0) / 1000;
   out.push('', formatContracts(contracts), '', 'sealing time per document (bench/sealing.ts):', formatSealingTable(sealing));
+  out.push('', 'evidence certificate of a 100-event process (bench/certificate.ts):', formatCertificateTable(certificate));
   out.push(`total run time: ${f(seconds)} s`);
   console.log(out.join('\n'));
 
@@ -758,6 +762,7 @@ async function main(): Promise<void> {
     reactionBreakdownMs: reactionBreakdown ?? null,
     contracts: contracts instanceof Error ? { unavailable: contracts.message } : contracts,
     sealingMs: sealing,
+    certificate,
     throughputPerSecond: {
       creates: Object.fromEntries(Object.entries(creates).map(([k, v]) => [k, v.perSecond])),
       bareStarts: Object.fromEntries(Object.entries(starts).map(([k, v]) => [k, v.perSecond])),
@@ -797,6 +802,7 @@ async function main(): Promise<void> {
         valueMs: reaction?.p99 ?? null,
         met: reactionMet ? reactionMet.p99 : null,
       },
+      { name: certificate.budget.name, limitMs: certificate.budget.limitMs, valueMs: certificate.budget.p50Ms, met: certificate.budget.met },
     ],
     runSeconds: seconds,
   };
