@@ -29,6 +29,7 @@ import { settingsRoutes } from './routes/settings';
 import { evidenceRoutes } from './routes/evidence';
 import { processRoutes } from './routes/processes';
 import { verificationRoutes } from './routes/verifications';
+import { verifyPageRoutes } from './routes/verify-page';
 import { wellKnownRoutes } from './routes/well-known';
 import { ProblemSchema } from './schemas/common';
 import { twilioWebhookRoutes } from './webhooks/twilio';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const verification = new EvidenceVerification({ prisma, blobs: deps.processes.blobs, jwks: deps.processes.jwks, caPem: deps.processes.sealCaPem });
   await app.register(evidenceRoutes, { verification, public: true });
+  await app.register(verifyPageRoutes, { jwks: Boolean(deps.processes.jwks) });
   await app.register(
     async (v1) => {
       addBearerAuth(v1, prisma);
