@@ -7,7 +7,20 @@
 import { GENESIS_HASH } from '../chain';
 import type { Evidence, EvidenceChannel, EvidenceEvent } from '../model';
 import type { ProcessEventType } from '../../shared/process';
-import { contractingChannelWords, eventPhrase, label, messagePhrase, optInHowWords, optInModeWords, statusWords, type EventFacts } from './texts';
+import {
+  contractingChannelWords,
+  eventPhrase,
+  identificationWords,
+  label,
+  messagePhrase,
+  optInHowWords,
+  optInModeWords,
+  otpFailureWords,
+  reasonWords,
+  statusWords,
+  validationWords,
+  type EventFacts,
+} from './texts';
 import type { CertificateDocument, CertificateView, OptInEvidence, OtpRecord, ReceiptKind, TimelineRow } from './view';
 
 export interface GatherOptions {
@@ -33,6 +46,9 @@ const RECEIPT_KINDS: Partial<Record<EvidenceEvent['type'], ReceiptKind>> = {
   'message.failed': 'failed',
 };
 
+/** The events that end a process other than completed. */
+const ENDINGS = new Set<EvidenceEvent['type']>(['process.rejected', 'process.expired', 'process.canceled', 'process.failed']);
+
 // (an intersection, not Extract: some members carry two types, e.g. otp.verified | otp.attempt_failed)
 type Of<T extends EvidenceEvent['type']> = EvidenceEvent & { type: T };
 const is = <T extends EvidenceEvent['type']>(event: EvidenceEvent, type: T): event is Of<T> => event.type === type;
@@ -49,8 +65,9 @@ export function certificateViewOf(evidence: Evidence, options: GatherOptions): C
       processId: process.id,
       reference: process.reference,
       status: statusWords(locale, process.status),
+      reason: process.reason ? reasonWords(locale, process.reason) : null,
       createdAt: process.createdAt,
-      completedAt: process.completedAt,
+      completedAt: process.completedAt ?? events.find((e) => ENDINGS.has(e.type))?.at ?? null,
       issuedAt: evidence.issuedAt,
     },
     parties: {
@@ -58,8 +75,8 @@ export function certificateViewOf(evidence: Evidence, options: GatherOptions): C
       customer: {
         name: customer.name,
         phone: customer.phone,
-        // The level is the business's own term (no words for it in texts.ts): printed as recorded.
-        identificationLevel: customer.identification?.level ?? label(locale, 'none'),
+        // PRODUCT.md's levels in words; a level of the business's own is printed as recorded
+        identificationLevel: customer.identification ? identificationWords(locale, customer.identification.level) : label(locale, 'notStated'),
         identificationReference: customer.identification?.reference ?? null,
         channel: contractingChannelWords(locale, customer.channel),
       },
@@ -135,10 +152,10 @@ function phraseOf(event: EvidenceEvent, locale: 'es' | 'en', names: Map<string, 
     return messagePhrase(locale, event.type === 'message.sent' ? 'sent' : 'received', typeof purpose === 'string' ? purpose : undefined);
   }
   if (event.type.startsWith('message.')) return '';
-  return eventPhrase(locale, event.type as ProcessEventType, factsOf(event, names, documentCount));
+  return eventPhrase(locale, event.type as ProcessEventType, factsOf(event, locale, names, documentCount));
 }
 
-function factsOf(event: EvidenceEvent, names: Map<string, string>, documentCount: number): EventFacts {
+function factsOf(event: EvidenceEvent, locale: 'es' | 'en', names: Map<string, string>, documentCount: number): EventFacts {
   const onlyDocument = documentCount === 1 ? [...names.values()][0] : undefined;
   switch (event.type) {
     case 'documents.sent': {
@@ -160,11 +177,14 @@ function factsOf(event: EvidenceEvent, names: Map<string, string>, documentCount
       return { attempt: event.detail.attempt, maxAttempts: event.detail.of };
     case 'validation.passed':
       return { attempt: event.detail.attempt };
+    case 'validation.requested':
+      return { validation: validationWords(locale, event.detail.validation) };
+    case 'otp.failed':
+      return { reason: otpFailureWords(locale, event.detail.reason) };
     case 'process.rejected':
     case 'process.expired':
     case 'process.failed':
-      // the reason as recorded (texts.ts has no words for reasons)
-      return { reason: event.detail.reason };
+      return { reason: reasonWords(locale, event.detail.reason) };
     default:
       // (opt_in.requested among them: its phrase already says WhatsApp, a channel fact would say it twice)
       return {};

@@ -95,6 +95,7 @@ export function certificateLayout({ view, qrSvg }: LayoutInput): TDocumentDefini
         [t('reference'), { text: view.summary.reference, bold: true }],
         [t('processId'), mono(view.summary.processId)],
         [t('status'), { text: view.summary.status, bold: true }],
+        ...(view.summary.reason ? [[t('endReason'), capitalised(view.summary.reason)] as [string, Content]] : []),
         [t('createdAt'), when(view.summary.createdAt)],
         [t('completedAt'), view.summary.completedAt ? when(view.summary.completedAt) : t('notEnded')],
         [t('issuedAt'), when(view.summary.issuedAt)],
@@ -388,6 +389,11 @@ function integrityBlock(view: CertificateView, t: T, when: (iso: string) => stri
       ...(stamp ? [{ text: t('timestampNote'), style: 'note', margin: [0, 3, 0, 0] } as Content] : []),
     ],
   };
+}
+
+/** A reason is worded as the end of a sentence; standing alone it starts with a capital. */
+function capitalised(text: string): string {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
 }
 
 /** Node prints a DN one attribute per line ("CN=…\nO=…"); on paper it reads better as one line. */

@@ -6,7 +6,7 @@
 // The event phrases are keyed by the process's own event types (shared/process.ts): the gatherer turns each
 // evidence event into a phrase with `eventPhrase`, so the view arrives in words and the renderer stays ignorant of
 // what the events mean.
-import type { OptInMode, ProcessEventType, ProcessStatus } from '../../shared/process';
+import type { ExtraValidation, OptInMode, ProcessEventType, ProcessReason, ProcessStatus } from '../../shared/process';
 import type { CertificateLocale, ReceiptKind } from './view';
 
 type Translated<T = string> = Record<CertificateLocale, T>;
@@ -17,7 +17,10 @@ export interface EventFacts {
   attempt?: number;
   maxAttempts?: number;
   channel?: string;
+  /** why, in words (reasonWords), as the end of a sentence */
   reason?: string;
+  /** which extra validation, in words */
+  validation?: string;
   /** the text of the button the customer tapped */
   button?: string;
 }
@@ -71,6 +74,8 @@ export const TEXTS = {
     identificationReference: { es: 'Referencia de identificación', en: 'Identification reference' },
     contractingChannel: { es: 'Canal de contratación', en: 'Contracting channel' },
     none: { es: 'Ninguna', en: 'None' },
+    notStated: { es: 'No indicada por la empresa', en: 'Not stated by the business' },
+    endReason: { es: 'Motivo', en: 'Reason' },
     // documents
     pages: { es: 'Páginas', en: 'Pages' },
     size: { es: 'Tamaño', en: 'Size' },
@@ -121,8 +126,8 @@ export const TEXTS = {
       en: 'Each event includes the SHA-256 hash of the previous one (a hash chain); the first 12 characters of each hash are shown and the attached JSON document holds them in full.',
     },
     receiptsNote: {
-      es: 'Acuses del proveedor de mensajería, con la hora que él informó: «enviado», lo remitió hacia el teléfono del cliente; «entregado», llegó al teléfono; «leído», el cliente lo abrió (solo WhatsApp, y solo si el cliente no desactivó las confirmaciones de lectura); «fallido», no pudo entregarse.',
-      en: 'Receipts from the messaging provider, at the time it reported: “sent”, it passed the message on towards the customer’s phone; “delivered”, it reached the phone; “read”, the customer opened it (WhatsApp only, and only if the customer did not turn read receipts off); “failed”, it could not be delivered.',
+      es: 'Acuses del proveedor de mensajería, con la hora que él informó: «enviado», lo remitió hacia el teléfono del cliente; «entregado», llegó al teléfono; «leído», el cliente lo abrió (solo WhatsApp, y solo si el cliente no desactivó las confirmaciones de lectura); «fallido», no pudo entregarse. Cada acuse se muestra en la fila de su mensaje y conserva su propio número en la cadena, por eso la numeración de las filas no es correlativa.',
+      en: 'Receipts from the messaging provider, at the time it reported: “sent”, it passed the message on towards the customer’s phone; “delivered”, it reached the phone; “read”, the customer opened it (WhatsApp only, and only if the customer did not turn read receipts off); “failed”, it could not be delivered. Each receipt is shown on its message’s row and keeps its own number in the chain, which is why the row numbers skip.',
     },
     // integrity
     historySha256: { es: 'SHA-256 del historial de ejecución', en: 'SHA-256 of the execution history' },
@@ -159,6 +164,58 @@ export const TEXTS = {
     read: { es: 'leído', en: 'read' },
     failed: { es: 'fallido', en: 'failed' },
   } satisfies Record<ReceiptKind, Translated>,
+  /** why a process ended other than completed (PRODUCT.md §3.1), as the end of a sentence */
+  reasons: {
+    opt_in_declined: { es: 'el cliente no aceptó comunicarse por WhatsApp', en: 'the customer declined communications over WhatsApp' },
+    conditions_rejected: { es: 'el cliente rechazó las condiciones', en: 'the customer rejected the conditions' },
+    otp_failed: {
+      es: 'el cliente no escribió el código de un solo uso correcto en los intentos permitidos',
+      en: 'the customer did not type the correct one-time code within the attempts allowed',
+    },
+    validation_failed: { es: 'el cliente no superó la validación adicional', en: 'the customer failed the additional validation' },
+    step_timeout: {
+      es: 'el cliente no respondió dentro del plazo fijado para el paso en curso',
+      en: 'the customer did not answer within the time allowed for the step under way',
+    },
+    process_timeout: { es: 'se agotó el plazo total fijado para el proceso', en: 'the time allowed for the whole process ran out' },
+    canceled_by_business: { es: 'la empresa lo canceló', en: 'the business canceled it' },
+    not_on_whatsapp: { es: 'el número del cliente no tiene cuenta de WhatsApp', en: "the customer's number has no WhatsApp account" },
+    documents_not_received: {
+      es: 'el cliente indicó que no recibió los documentos, también tras su reenvío',
+      en: 'the customer said the documents had not arrived, even after they were sent again',
+    },
+    otp_undeliverable: {
+      es: 'el código de un solo uso no pudo entregarse por ningún canal',
+      en: 'the one-time code could not be delivered on any channel',
+    },
+    message_rejected: { es: 'el proveedor de mensajería rechazó un mensaje del proceso', en: 'the messaging provider refused a message of the process' },
+    sealing_failed: { es: 'no se pudo sellar electrónicamente un documento', en: 'a document could not be electronically sealed' },
+  } satisfies Record<ProcessReason, Translated>,
+  /** why the code could not be verified (otp.failed), as the end of a sentence */
+  otpFailures: {
+    max_attempts_reached: { es: 'el cliente agotó los intentos permitidos', en: 'the customer used up the attempts allowed' },
+    no_codes_left: {
+      es: 'caducaron todos los códigos que podían enviarse sin que el cliente escribiera el correcto',
+      en: 'every code that could be sent expired without the customer typing the right one',
+    },
+    undeliverable: { es: 'el código no pudo entregarse por ningún canal', en: 'the code could not be delivered on any channel' },
+  },
+  /** how the business identified the customer before the process (PRODUCT.md §3.1 identification.level) */
+  identificationLevels: {
+    identified: {
+      es: 'Identificado por la empresa, que autenticó al cliente en sus propios sistemas',
+      en: 'Identified by the business, which authenticated the customer in its own systems',
+    },
+    onboarding: {
+      es: 'Identificado mediante un alta digital (onboarding) realizada por la empresa',
+      en: 'Identified through a digital onboarding carried out by the business',
+    },
+  },
+  /** the extra validations (PRODUCT.md §2), as the object of "the customer was asked for…" */
+  validations: {
+    typed_phrase: { es: 'escribir una frase indicada por la empresa', en: 'to type a phrase set by the business' },
+    id_last_digits: { es: 'escribir los últimos dígitos de su documento de identidad', en: 'to type the last digits of their identity document' },
+  } satisfies Record<ExtraValidation['type'], Translated>,
   statuses: {
     awaiting_opt_in: { es: 'Pendiente de consentimiento', en: 'Awaiting consent' },
     awaiting_review: { es: 'Pendiente de revisión', en: 'Awaiting review' },
@@ -243,8 +300,11 @@ export const TEXTS = {
       es: (f) => `El cliente escribió el código correcto en la conversación${attemptEs(f)}`,
       en: (f) => `The customer typed the correct code in the conversation${attemptEn(f)}`,
     },
-    'otp.failed': { es: () => 'Se agotaron los intentos de verificación del código', en: () => 'The code verification attempts ran out' },
-    'validation.requested': { es: () => 'Se pidió al cliente una validación adicional', en: () => 'The customer was asked for an additional validation' },
+    'otp.failed': { es: (f) => `No pudo verificarse el código${reasonEs(f)}`, en: (f) => `The code could not be verified${reasonEn(f)}` },
+    'validation.requested': {
+      es: (f) => `Se pidió al cliente una validación adicional${f.validation ? `: ${f.validation}` : ''}`,
+      en: (f) => `The customer was asked for an additional validation${f.validation ? `: ${f.validation}` : ''}`,
+    },
     'validation.passed': { es: () => 'El cliente superó la validación adicional', en: () => 'The customer passed the additional validation' },
     'validation.attempt_failed': {
       es: (f) => `La respuesta del cliente a la validación adicional no coincidió${attemptEs(f)}`,
@@ -286,6 +346,25 @@ export function statusWords(locale: CertificateLocale, status: ProcessStatus): s
 
 export function optInModeWords(locale: CertificateLocale, mode: OptInMode): string {
   return TEXTS.optInModes[mode][locale];
+}
+
+/** Why a process ended, in words; a reason this version has no words for is printed as recorded. */
+export function reasonWords(locale: CertificateLocale, reason: string): string {
+  return (TEXTS.reasons as Record<string, Translated>)[reason]?.[locale] ?? reason;
+}
+
+/** Why a code could not be verified (otp.failed's reason), in words; unknown ones as recorded. */
+export function otpFailureWords(locale: CertificateLocale, reason: string): string {
+  return (TEXTS.otpFailures as Record<string, Translated>)[reason]?.[locale] ?? reason;
+}
+
+/** How the customer was identified, in words; a level of the business's own is printed as recorded. */
+export function identificationWords(locale: CertificateLocale, level: string): string {
+  return (TEXTS.identificationLevels as Record<string, Translated>)[level]?.[locale] ?? level;
+}
+
+export function validationWords(locale: CertificateLocale, validation: string): string {
+  return (TEXTS.validations as Record<string, Translated>)[validation]?.[locale] ?? validation;
 }
 
 export function optInHowWords(locale: CertificateLocale, mode: OptInMode, facts: EventFacts = {}): string {

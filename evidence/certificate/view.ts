@@ -41,7 +41,10 @@ export interface CertificateSummary {
   reference: string;
   /** in words, e.g. "Completado" */
   status: string;
+  /** why it ended other than completed, in words (the end of a sentence, e.g. "el cliente rechazó las condiciones"); null when completed or running */
+  reason?: string | null;
   createdAt: string;
+  /** when it ended: completed, or rejected, expired, canceled or failed (its last process event); null while running */
   completedAt: string | null;
   issuedAt: string;
 }
@@ -52,7 +55,7 @@ export interface CertificateParties {
     name: string;
     /** as the certificate should show it (E.164, or masked if the business chose so) */
     phone: string;
-    /** in words, e.g. "Identificado en oficina con DNI" */
+    /** in words, e.g. "Identificado por la empresa, que autenticó al cliente en sus propios sistemas" */
     identificationLevel: string;
     identificationReference: string | null;
     /** in words: online or in person */

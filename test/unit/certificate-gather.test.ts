@@ -11,9 +11,20 @@ import { promisify } from 'node:util';
 import { buildEvidence, historyFingerprint, type Evidence, type EvidenceSource } from '../../evidence';
 import { certificateViewOf, type GatherOptions } from '../../evidence/certificate/gather';
 import { renderCertificate } from '../../evidence/certificate/render';
-import { eventPhrase, messagePhrase, optInHowWords, optInModeWords, receiptWord, statusWords, TEXTS } from '../../evidence/certificate/texts';
+import {
+  eventPhrase,
+  identificationWords,
+  messagePhrase,
+  optInHowWords,
+  optInModeWords,
+  otpFailureWords,
+  reasonWords,
+  receiptWord,
+  statusWords,
+  TEXTS,
+} from '../../evidence/certificate/texts';
 import type { CertificateLocale, CertificateView } from '../../evidence/certificate/view';
-import type { ProcessDocumentRef, ProcessEvent, ProcessMessage } from '../../shared/process';
+import type { ProcessDocumentRef, ProcessEvent, ProcessMessage, ProcessReason } from '../../shared/process';
 
 const run = promisify(execFile);
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -183,6 +194,7 @@ describe('evidence certificate: gathering the view from the evidence', () => {
           processId: 'prc_01JD8K3M2A',
           reference: 'C-2026-0042',
           status: statusWords(locale, 'completed'),
+          reason: null,
           createdAt: evidence.process.createdAt,
           completedAt: t('02:22.800'),
           issuedAt: '2026-11-30T10:02:25.000Z',
@@ -192,7 +204,7 @@ describe('evidence certificate: gathering the view from the evidence', () => {
           customer: {
             name: 'Ana García Núñez',
             phone: '+34600111222',
-            identificationLevel: 'identified',
+            identificationLevel: TEXTS.identificationLevels.identified[locale],
             identificationReference: 'crm-889',
             channel: TEXTS.contractingChannels.online[locale],
           },
@@ -328,6 +340,63 @@ describe('evidence certificate: gathering the view from the evidence', () => {
     );
   });
 
+  it('puts every end reason, code failure, identification level and validation into words, in both languages', () => {
+    const reasons: ProcessReason[] = [
+      'opt_in_declined',
+      'conditions_rejected',
+      'otp_failed',
+      'validation_failed',
+      'step_timeout',
+      'process_timeout',
+      'canceled_by_business',
+      'not_on_whatsapp',
+      'documents_not_received',
+      'otp_undeliverable',
+      'message_rejected',
+      'sealing_failed',
+    ];
+    for (const locale of ['es', 'en'] as const) {
+      for (const reason of reasons) {
+        const words = reasonWords(locale, reason);
+        assert.notEqual(words, reason, `${reason} (${locale}) has words`);
+        assert.doesNotMatch(words, /_/, `${reason} (${locale}) is not an identifier`);
+      }
+      for (const failure of ['max_attempts_reached', 'no_codes_left', 'undeliverable']) assert.notEqual(otpFailureWords(locale, failure), failure);
+      for (const level of ['identified', 'onboarding']) assert.notEqual(identificationWords(locale, level), level);
+      // a level of the business's own, or a reason of a later version, is printed as recorded rather than dropped
+      assert.equal(identificationWords(locale, 'kyc-level-3'), 'kyc-level-3');
+      assert.equal(reasonWords(locale, 'meteor_strike'), 'meteor_strike');
+    }
+    assert.equal(reasonWords('es', 'conditions_rejected'), 'el cliente rechazó las condiciones');
+    assert.equal(reasonWords('en', 'otp_undeliverable'), 'the one-time code could not be delivered on any channel');
+
+    // a rejected process, in words: the summary's reason and the timeline's last rows
+    const state = completedState();
+    state.status = 'rejected';
+    state.reason = 'otp_failed';
+    state.documents = DOCS.map((d) => ({ id: d.id, signedSha256: null }));
+    state.events = [
+      ...state.events.slice(0, 9),
+      { at: t('02:00.000'), type: 'otp.failed', detail: { reason: 'max_attempts_reached', code: 1 } },
+      { at: t('02:00.100'), type: 'process.rejected', detail: { reason: 'otp_failed' } },
+    ];
+    const rejected = evidenceOf(state);
+    const es = certificateViewOf(rejected, optionsFor('es'));
+    assert.equal(es.summary.reason, 'el cliente no escribió el código de un solo uso correcto en los intentos permitidos');
+    const rowsOf = (...types: string[]) => rejected.events.filter((e) => types.includes(e.type)).map((e) => es.timeline.find((r) => r.seq === e.seq)!.event);
+    assert.deepEqual(rowsOf('otp.failed', 'process.rejected'), [
+      'No pudo verificarse el código: el cliente agotó los intentos permitidos',
+      'El proceso terminó rechazado: el cliente no escribió el código de un solo uso correcto en los intentos permitidos',
+    ]);
+    const en = certificateViewOf(
+      { ...rejected, parties: { ...rejected.parties, customer: { ...rejected.parties.customer, identification: null } } },
+      optionsFor('en'),
+    );
+    assert.equal(en.parties.customer.identificationLevel, 'Not stated by the business');
+    const validation = certificateViewOf(evidence, optionsFor('en')).timeline.find((r) => r.seq === byType('validation.requested')[0].seq)!;
+    assert.equal(validation.event, 'The customer was asked for an additional validation: to type a phrase set by the business');
+  });
+
   it('speaks the chosen language', () => {
     const es = certificateViewOf(evidence, optionsFor('es'));
     const en = certificateViewOf(evidence, optionsFor('en'));
@@ -353,7 +422,8 @@ describe('evidence certificate: gathering the view from the evidence', () => {
     for (const locale of ['es', 'en'] as const) {
       const view = certificateViewOf(early, optionsFor(locale));
       assert.equal(view.summary.status, statusWords(locale, 'expired'));
-      assert.equal(view.summary.completedAt, null);
+      // it ended, though it did not complete: the summary says when
+      assert.equal(view.summary.completedAt, early.events.find((e) => e.type === 'process.expired')!.at);
       assert.equal(view.otp, null);
       assert.deepEqual(view.documents, [{ name: DOCS[0].name, pages: 3, size: 48213, sha256: DOCS[0].sha256, signedSha256: null, sealLevel: null }]);
       assert.deepEqual(view.optIn, {
@@ -370,7 +440,12 @@ describe('evidence certificate: gathering the view from the evidence', () => {
       const rowOf = (type: string) => view.timeline.find((r) => r.seq === early.events.find((e) => e.type === type)!.seq)!;
       // one document sent: the phrase names it
       assert.equal(rowOf('documents.sent').event, eventPhrase(locale, 'documents.sent', { document: DOCS[0].name }));
-      assert.equal(rowOf('process.expired').event, eventPhrase(locale, 'process.expired', { reason: 'step_timeout' }));
+      assert.equal(rowOf('process.expired').event, eventPhrase(locale, 'process.expired', { reason: reasonWords(locale, 'step_timeout') }));
+      assert.equal(view.summary.reason, reasonWords(locale, 'step_timeout'));
+      assert.match(
+        rowOf('process.expired').event,
+        locale === 'es' ? /^El proceso caducó: el cliente no respondió dentro del plazo/ : /^The process expired: the customer did not answer within/,
+      );
       assert.equal(view.chainHead, early.events[early.events.length - 1].hash);
     }
   });
