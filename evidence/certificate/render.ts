@@ -39,7 +39,7 @@ const COURIER = { normal: 'Courier', bold: 'Courier-Bold', italics: 'Courier-Obl
 // small handle instead of the file; the format registered below recognises the handle and answers with the parsed
 // font. Sharing one parsed font between documents is safe: fontkit only adds caches to it (glyphs, tables), every
 // fontkit call pdfkit makes is synchronous (so two interleaved renders never see each other's stream position),
-// and what is per document — the subset of glyphs used, the layout cache — lives in pdfkit's per-document font.
+// and what is per document — the subset of glyphs used, the widths written — lives in pdfkit's per-document font.
 // If this fontkit is not the one pdfkit loads, or it changed shape, the handles are not used: pdfmake gets the
 // file bytes (read once) and parses them per document, as before — slower, never different.
 
@@ -49,6 +49,38 @@ interface Fontkit {
   registerFormat(format: unknown): void;
 }
 const fontkit = createRequire(createRequire(require.resolve('pdfmake')).resolve('pdfkit'))('fontkit') as Fontkit;
+
+/** fontkit's shaping result for one word: pdfkit reads glyphs and positions and scales the positions in place */
+interface GlyphRun {
+  glyphs: unknown[];
+  positions: object[];
+}
+interface FontkitFont {
+  layout(text: string, features?: unknown, ...rest: unknown[]): GlyphRun;
+}
+
+/**
+ * Shaping a word (GSUB/GPOS lookups) is most of what is left of fontkit's cost once the font is parsed, and pdfkit's
+ * own cache of shaped words is per document. The parsed font keeps one across documents: the same words ("Mensaje",
+ * "entregado", dates, labels) recur in every certificate. Each call returns a copy whose positions pdfkit may scale;
+ * the cache is emptied when it grows past a bound (identifiers and names differ per certificate).
+ */
+function withSharedLayoutCache(font: FontkitFont, limit = 20_000): FontkitFont {
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, GlyphRun>();
+  const copy = <T extends object>(o: T): T => Object.assign(Object.create(Object.getPrototypeOf(o) as object) as T, o);
+  font.layout = (text: string, features?: unknown, ...rest: unknown[]): GlyphRun => {
+    if (features !== undefined || rest.length > 0) return layout(text, features, ...rest);
+    let run = runs.get(text);
+    if (!run) {
+      if (runs.size >= limit) runs.clear();
+      run = layout(text);
+      runs.set(text, run);
+    }
+    return Object.assign(copy(run), { glyphs: [...run.glyphs], positions: run.positions.map(copy) });
+  };
+  return font;
+}
 
 /** A handle starts with bytes no font format starts with, so fontkit's own formats never claim it. */
 const HANDLE_MAGIC = 'testigo-parsed-font:';
@@ -72,7 +104,7 @@ function fontSources(): Record<FontStyle, Uint8Array> {
     const handles = Object.fromEntries(
       Object.entries(files).map(([style, bytes]) => {
         const handle = new Uint8Array(Buffer.from(`${HANDLE_MAGIC}${style}`));
-        parsedFonts.set(handle, fontkit.create(bytes));
+        parsedFonts.set(handle, withSharedLayoutCache(fontkit.create(bytes) as FontkitFont));
         return [style, handle];
       }),
     ) as Record<FontStyle, Uint8Array>;
