@@ -1,25 +1,56 @@
-// Determinism guard: committed histories of finished workflows (a completed and a rejected signing
-// process, an approved verification) must replay against today's workflow code. A change that would
-// break running workflows fails here instead of in production (fixtures: npm run replay:record).
+// Determinism guard: committed histories of finished workflows (completed and rejected signing processes, approved
+// verifications), recorded by successive versions of the workflow code, must all replay against today's code. A
+// change that would break running workflows fails here instead of in production (fixtures: npm run replay:record,
+// which adds a new set and never overwrites an older one).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import type { ProcessState } from '../../shared/process';
 import { workflowBundle } from '../../worker/create-worker';
 import { HISTORIES_DIR, replayCodec } from '../replay/fixture';
+
+const load = (file: string) => proto.temporal.api.history.v1.History.decode(readFileSync(new URL(file, HISTORIES_DIR)));
 
 describe('Replay of committed histories', function () {
   const files = readdirSync(fileURLToPath(HISTORIES_DIR)).filter((f) => f.endsWith('.binpb'));
 
-  it('has the fixtures the guard promises', () => {
-    assert.deepEqual(files.sort(), ['process-completed.binpb', 'process-rejected.binpb', 'verification-approved.binpb']);
+  it('has the fixtures the guard promises: every recording kept', () => {
+    assert.deepEqual(files.sort(), [
+      // 2026-11-30: processes that reach the evidence step, every receipt's time kept
+      'process-completed.2026-11-30.binpb',
+      // before the evidence step existed (patched('evidence-certificate-v1') must leave them alone)
+      'process-completed.binpb',
+      'process-rejected.2026-11-30.binpb',
+      'process-rejected.binpb',
+      'verification-approved.2026-11-30.binpb',
+      'verification-approved.binpb',
+    ]);
+  });
+
+  it('includes a process that reached the evidence path: issueEvidence scheduled, its result kept, receipts recorded', async () => {
+    const history = load('process-completed.2026-11-30.binpb');
+    const scheduled = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    assert.ok(scheduled.includes('issueEvidence'), scheduled.join(', '));
+    const completed = (history.events ?? []).find((e) => e.workflowExecutionCompletedEventAttributes)!;
+    const [payload] = await replayCodec().decode(completed.workflowExecutionCompletedEventAttributes!.result!.payloads!);
+    const state = defaultPayloadConverter.fromPayload<ProcessState>(payload);
+    assert.equal(state.status, 'completed');
+    assert.match(state.certificate?.chainHead ?? '', /^[0-9a-f]{64}$/);
+    // each delivery status's time, not only the latest's
+    const withAll = state.messages.filter((m) => m.receipts?.sent && m.receipts.delivered && m.receipts.read);
+    assert.ok(withAll.length > 0, JSON.stringify(state.messages.map((m) => m.receipts)));
+    // the older recording predates the evidence step
+    const older = (load('process-completed.binpb').events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    assert.ok(!older.includes('issueEvidence'));
   });
 
   for (const file of files) {
     it(`replays ${file} without non-determinism`, async function () {
       this.timeout(60_000);
-      const history = proto.temporal.api.history.v1.History.decode(readFileSync(new URL(file, HISTORIES_DIR)));
+      const history = load(file);
       assert.ok((history.events?.length ?? 0) > 10, 'a real history');
       await Worker.runReplayHistory(
         { workflowBundle: await workflowBundle(), dataConverter: { payloadCodecs: [replayCodec()] } },

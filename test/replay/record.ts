@@ -1,7 +1,10 @@
-// `npm run replay:record`: plays one completed signing process, one rejected one and one approved OTP
-// verification on a real stack and saves their histories as replay fixtures. Re-record only on purpose
-// (a change of workflow code that is meant to break replay needs a new workflow version, not new fixtures).
-import { writeFileSync } from 'node:fs';
+// `npm run replay:record [tag]`: plays one completed signing process (through to the evidence it issues), one rejected
+// one and one approved OTP verification on a real stack and saves their histories as replay fixtures, named
+// `<scenario>.<tag>.binpb` (the tag defaults to today's date). It never overwrites: the histories of earlier workflow
+// code stay beside the new ones, and the replay test replays them all — histories of workflows still running somewhere
+// were recorded by older code. Record on purpose, when the workflow code changes (a change meant to break replay needs
+// a new workflow version or a patch, not new fixtures); then list the new files in test/integration/replay.test.ts.
+import { existsSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { stopTestDevServer } from '../support/dev-server';
 import { processBody, SandboxCustomer } from '../support/customer';
@@ -15,14 +18,21 @@ async function settled(t: TestStack, path: string, status: string) {
   });
 }
 
+const TAG = process.argv[2] ?? new Date().toISOString().slice(0, 10);
+if (!/^[\w-]+$/.test(TAG)) throw new Error(`tag ${TAG}: letters, digits, - and _ only`);
+const file = (name: string) => new URL(`${name}.${TAG}.binpb`, HISTORIES_DIR);
+for (const name of ['process-completed', 'process-rejected', 'verification-approved']) {
+  if (existsSync(file(name))) throw new Error(`${file(name).pathname} exists: fixtures are never overwritten, give another tag`);
+}
+
 async function save(t: TestStack, workflowId: string, name: string) {
   const handle = t.stack.client.workflow.getHandle(workflowId);
   await handle.result();
   // Binary protobuf: the SDK's JSON route (historyToJSON/historyFromJSON) trips over the two protobufjs
   // copies npm installs beside @temporalio/common and @temporalio/proto.
   const history = await handle.fetchHistory();
-  writeFileSync(new URL(`${name}.binpb`, HISTORIES_DIR), proto.temporal.api.history.v1.History.encode(history).finish());
-  console.log(`saved ${name}`);
+  writeFileSync(file(name), proto.temporal.api.history.v1.History.encode(history).finish());
+  console.log(`saved ${file(name).pathname}`);
 }
 
 const t = await startTestStack('pglite', { PAYLOAD_KEY: REPLAY_PAYLOAD_KEY });
@@ -38,6 +48,8 @@ try {
   await settled(t, `/v1/processes/${completed.id}`, 'awaiting_validation');
   await customer.type('i agree');
   await settled(t, `/v1/processes/${completed.id}`, 'completed');
+  // the evidence step ran: the certificate is issued before the workflow ends
+  await eventually(async () => ((await t.request('GET', `/v1/processes/${completed.id}`)).body.certificate ? true : undefined), 'the certificate', 120_000);
   await save(t, `process-${completed.id}`, 'process-completed');
 
   const rejected = (await t.request('POST', '/v1/processes', { body: await processBody() })).body;
