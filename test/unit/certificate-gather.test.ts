@@ -3,12 +3,11 @@
 // with poppler's pdftotext.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildEvidence, historyFingerprint, type Evidence, type EvidenceSource } from '../../evidence';
+import { buildEvidence, type Evidence } from '../../evidence';
 import { certificateViewOf, type GatherOptions } from '../../evidence/certificate/gather';
 import { renderCertificate } from '../../evidence/certificate/render';
 import {
@@ -24,127 +23,12 @@ import {
   TEXTS,
 } from '../../evidence/certificate/texts';
 import type { CertificateLocale, CertificateView } from '../../evidence/certificate/view';
-import type { ProcessDocumentRef, ProcessEvent, ProcessMessage, ProcessReason } from '../../shared/process';
+import type { ProcessReason } from '../../shared/process';
+import { completedState, DOCS, evidenceSource, expiredRecordedState, REFERENCE, SIGNED, t, type RecordedState } from '../support/evidence-fixture';
 
 const run = promisify(execFile);
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-// ---- a realistic completed process, shaped as the workflow records it (as in evidence.test.ts) -------------
-
-const DOCS: ProcessDocumentRef[] = [
-  { id: 'doc_01JD8K3N5Q', name: 'Contrato de préstamo.pdf', sha256: sha('contract bytes'), size: 48213, pages: 3 },
-  { id: 'doc_01JD8K3N5R', name: 'Condiciones generales.pdf', sha256: sha('conditions bytes'), size: 20117, pages: 2 },
-];
-const SIGNED = [sha('sealed contract'), sha('sealed conditions')];
-
-const t = (hms: string) => `2026-11-30T10:${hms}Z`;
-const out = (
-  messageId: string,
-  purpose: string,
-  at: string,
-  status = 'accepted',
-  statusAt?: string,
-  channel: 'whatsapp' | 'sms' = 'whatsapp',
-): ProcessMessage => ({
-  messageId,
-  direction: 'outbound',
-  channel,
-  purpose,
-  at,
-  status,
-  ...(statusAt ? { statusAt } : {}),
-});
-const inb = (messageId: string, purpose: string, at: string): ProcessMessage => ({
-  messageId,
-  direction: 'inbound',
-  channel: 'whatsapp',
-  purpose,
-  at,
-  status: 'received',
-});
-
-function completedState(): EvidenceSource['state'] {
-  const events: ProcessEvent[] = [
-    { at: t('00:00.000'), type: 'process.created', channel: 'api', detail: { reference: 'C-2026-0042', optIn: 'whatsapp', documents: 2 } },
-    {
-      at: t('00:00.210'),
-      type: 'opt_in.requested',
-      channel: 'whatsapp',
-      messageIds: ['wamid.OPTIN'],
-      detail: { mode: 'whatsapp', template: 'testigo_opt_in' },
-    },
-    { at: t('00:12.340'), type: 'opt_in.accepted', channel: 'whatsapp', messageIds: ['wamid.IN1'] },
-    {
-      at: t('00:13.500'),
-      type: 'documents.sent',
-      channel: 'whatsapp',
-      messageIds: ['wamid.DOC1', 'wamid.DOC2'],
-      detail: { round: 0, documents: DOCS.map((d) => `${d.id}:${d.sha256}`).join(',') },
-    },
-    { at: t('01:00.200'), type: 'documents.reviewed', channel: 'whatsapp', messageIds: ['wamid.IN2'], detail: { documents: 2 } },
-    { at: t('01:00.600'), type: 'conditions.presented', channel: 'whatsapp', messageIds: ['wamid.ACCEPT'] },
-    { at: t('01:30.150'), type: 'conditions.accepted', channel: 'whatsapp', messageIds: ['wamid.IN3'] },
-    { at: t('01:31.000'), type: 'otp.sent', channel: 'sms', messageIds: ['SM6f1c0a'], detail: { code: 1, channels: 'sms' } },
-    { at: t('01:50.300'), type: 'otp.attempt_failed', messageIds: ['wamid.IN4'], detail: { attempt: 1, of: 5, code: 1 } },
-    { at: t('02:05.300'), type: 'otp.verified', channel: 'sms', messageIds: ['wamid.IN5'], detail: { attempt: 2, of: 5, code: 1 } },
-    { at: t('02:06.000'), type: 'validation.requested', channel: 'whatsapp', detail: { type: 'typed_phrase', index: 0 } },
-    { at: t('02:20.400'), type: 'validation.passed', channel: 'whatsapp', messageIds: ['wamid.IN6'], detail: { type: 'typed_phrase', index: 0, attempt: 1 } },
-    { at: t('02:21.100'), type: 'document.sealed', detail: { documentId: DOCS[0].id, sha256: DOCS[0].sha256, signedSha256: SIGNED[0], level: 'B-B' } },
-    { at: t('02:21.300'), type: 'document.sealed', detail: { documentId: DOCS[1].id, sha256: DOCS[1].sha256, signedSha256: SIGNED[1], level: 'B-T' } },
-    { at: t('02:22.400'), type: 'signed_documents.delivered', channel: 'whatsapp', messageIds: ['wamid.SIGNED1', 'wamid.SIGNED2'], detail: { documents: 2 } },
-    { at: t('02:22.800'), type: 'process.completed', detail: { documents: 2 } },
-  ];
-  const messages: ProcessMessage[] = [
-    out('wamid.OPTIN', 'opt_in', t('00:00.210'), 'read', t('00:05')),
-    inb('wamid.IN1', 'reply', t('00:12')),
-    out('wamid.DOC1', 'document', t('00:13.100'), 'delivered', t('00:13')),
-    out('wamid.DOC2', 'document', t('00:13.500'), 'delivered', t('00:14')),
-    out('wamid.REVIEW', 'review_prompt', t('00:13.800'), 'read', t('00:20')),
-    inb('wamid.IN2', 'reply', t('01:00')),
-    out('wamid.ACCEPT', 'acceptance_prompt', t('01:00.600'), 'read', t('01:10')),
-    inb('wamid.IN3', 'reply', t('01:30')),
-    out('SM6f1c0a', 'otp', t('01:31.000'), 'delivered', t('01:33'), 'sms'),
-    out('wamid.OTPPROMPT', 'otp_prompt', t('01:31.400'), 'delivered', t('01:32')),
-    inb('wamid.IN4', 'text', t('01:50')),
-    { ...out('wamid.WRONG', 'otp_wrong', t('01:50.700'), 'failed', t('01:51')), error: 131049 },
-    inb('wamid.IN5', 'text', t('02:05')),
-    out('wamid.VALPROMPT', 'validation_prompt', t('02:06.000')),
-    inb('wamid.IN6', 'text', t('02:20')),
-    out('wamid.SIGNED1', 'signed_document', t('02:22.000'), 'delivered', t('02:23')),
-    out('wamid.SIGNED2', 'signed_document', t('02:22.400'), 'read', t('02:30')),
-    out('wamid.DONE', 'completed', t('02:22.800'), 'delivered', t('02:24')),
-  ];
-  return { status: 'completed', reason: null, events, messages, documents: DOCS.map((d, i) => ({ id: d.id, signedSha256: SIGNED[i] })) };
-}
-
-/** Consent recorded by the business, one document sent, then the customer went silent: no code, nothing sealed. */
-function expiredRecordedState(): EvidenceSource['state'] {
-  return {
-    status: 'expired',
-    reason: 'step_timeout',
-    events: [
-      { at: t('00:00.000'), type: 'process.created', channel: 'api', detail: { reference: 'C-2026-0043', optIn: 'recorded', documents: 1 } },
-      {
-        at: t('00:00.100'),
-        type: 'opt_in.recorded',
-        channel: 'api',
-        detail: { collectedAt: '2026-11-02T09:00:00.000Z', source: 'Formulario web 2026/11', text: 'Acepto recibir mi contrato por WhatsApp.' },
-      },
-      {
-        at: t('00:01.000'),
-        type: 'documents.sent',
-        channel: 'whatsapp',
-        messageIds: ['wamid.D1'],
-        detail: { round: 0, documents: `${DOCS[0].id}:${DOCS[0].sha256}` },
-      },
-      { at: t('59:00.000'), type: 'process.expired', detail: { reason: 'step_timeout' } },
-    ],
-    messages: [out('wamid.D1', 'document', t('00:01.000'), 'delivered', t('00:02'))],
-    documents: [{ id: DOCS[0].id, signedSha256: null }],
-  };
-}
-
-const HISTORY = new TextEncoder().encode(JSON.stringify({ events: [{ eventId: '1' }, { eventId: '2' }, { eventId: '3' }] }));
+// ---- a realistic completed process, shaped as the workflow records it (test/support/evidence-fixture.ts) -----
 
 /** The opt-in request as the customer saw it (what activities/evidence.ts renders from the template definitions). */
 const SHOWN = {
@@ -154,21 +38,8 @@ const SHOWN = {
   buttons: ['Sí, acepto', 'No'],
 };
 
-function evidenceOf(state: EvidenceSource['state'], documents = DOCS, reference = 'C-2026-0042'): Evidence {
-  const processId = 'prc_01JD8K3M2A';
-  return buildEvidence({
-    templates: (name) => (name === 'testigo_opt_in' ? SHOWN : null),
-    process: { id: processId, reference, createdAt: t('00:00.000') },
-    parties: {
-      business: { tenantId: 'ten_default', name: 'Acme Seguros' },
-      customer: { name: 'Ana García Núñez', phone: '+34600111222', identification: { level: 'identified', reference: 'crm-889' }, channel: 'online' },
-    },
-    documents,
-    state,
-    history: historyFingerprint(HISTORY, { workflowId: `process-${processId}`, runId: '0193a7c2-5a1e-7d2b-9f00-4c1b2e3d4f5a' }),
-    issuer: { subject: 'CN=Testigo Development Seal, O=Testigo, C=ES', certificateSha256: sha('seal certificate') },
-    issuedAt: '2026-11-30T10:02:25.000Z',
-  });
+function evidenceOf(state: RecordedState, documents = DOCS, reference = REFERENCE): Evidence {
+  return buildEvidence({ ...evidenceSource({ state, documents, reference }), templates: (name) => (name === 'testigo_opt_in' ? SHOWN : null) });
 }
 
 const optionsFor = (locale: CertificateLocale): GatherOptions => ({

@@ -14,7 +14,8 @@ import { requestTimestamp } from '../../sealing';
 import { startTestTsa, type TestTsa } from '../support/tsa';
 import { timestampImprint, withTimestamp } from '../../evidence/timestamp';
 import type { EvidenceTimestamp } from '../../evidence/model';
-import type { ProcessDocumentRef, ProcessEvent, ProcessMessage, ProcessState } from '../../shared/process';
+import type { ProcessEvent, ProcessMessage } from '../../shared/process';
+import { completedState, DOCS, evidenceSource, HISTORY, out, PROCESS_ID, recent, sha, SIGNED, t } from '../support/evidence-fixture';
 import {
   buildEvidence,
   buildEvidenceEvents,
@@ -40,133 +41,17 @@ import {
 } from '../../evidence';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const der = (pem: string) => new Uint8Array(new X509Certificate(pem).raw);
 
-// ---- a realistic completed process, shaped as the workflow records it (workflows/steps/*) -------------
+// ---- a realistic completed process, shaped as the workflow records it (test/support/evidence-fixture.ts) -----
 
-const DOCS: ProcessDocumentRef[] = [
-  { id: 'doc_01JD8K3N5Q', name: 'contract.pdf', sha256: sha('contract bytes'), size: 48213, pages: 3 },
-  { id: 'doc_01JD8K3N5R', name: 'conditions.pdf', sha256: sha('conditions bytes'), size: 20117, pages: 2 },
-];
-const SIGNED = [sha('sealed contract'), sha('sealed conditions')];
-
-const t = (hms: string) => `2026-11-30T10:${hms}Z`;
-const out = (
-  messageId: string,
-  purpose: string,
-  at: string,
-  status = 'accepted',
-  statusAt?: string,
-  channel: 'whatsapp' | 'sms' = 'whatsapp',
-): ProcessMessage => ({
-  messageId,
-  direction: 'outbound',
-  channel,
-  purpose,
-  at,
-  status,
-  ...(statusAt ? { statusAt } : {}),
-});
-const inb = (messageId: string, purpose: string, at: string): ProcessMessage => ({
-  messageId,
-  direction: 'inbound',
-  channel: 'whatsapp',
-  purpose,
-  at,
-  status: 'received',
-});
-
-function completedState(): Pick<ProcessState, 'status' | 'reason' | 'events' | 'messages' | 'documents'> {
-  const events: ProcessEvent[] = [
-    { at: t('00:00.000'), type: 'process.created', channel: 'api', detail: { reference: 'C-2026-0042', optIn: 'whatsapp', documents: 2 } },
-    {
-      at: t('00:00.210'),
-      type: 'opt_in.requested',
-      channel: 'whatsapp',
-      messageIds: ['wamid.OPTIN'],
-      detail: { mode: 'whatsapp', template: 'testigo_opt_in' },
-    },
-    { at: t('00:12.340'), type: 'opt_in.accepted', channel: 'whatsapp', messageIds: ['wamid.IN1'] },
-    {
-      at: t('00:13.500'),
-      type: 'documents.sent',
-      channel: 'whatsapp',
-      messageIds: ['wamid.DOC1', 'wamid.DOC2'],
-      detail: { round: 0, documents: DOCS.map((d) => `${d.id}:${d.sha256}`).join(',') },
-    },
-    { at: t('01:00.200'), type: 'documents.reviewed', channel: 'whatsapp', messageIds: ['wamid.IN2'], detail: { documents: 2 } },
-    { at: t('01:00.600'), type: 'conditions.presented', channel: 'whatsapp', messageIds: ['wamid.ACCEPT'] },
-    { at: t('01:30.150'), type: 'conditions.accepted', channel: 'whatsapp', messageIds: ['wamid.IN3'] },
-    { at: t('01:31.000'), type: 'otp.sent', channel: 'sms', messageIds: ['SM6f1c0a'], detail: { code: 1, channels: 'sms' } },
-    { at: t('01:50.300'), type: 'otp.attempt_failed', messageIds: ['wamid.IN4'], detail: { attempt: 1, of: 5, code: 1 } },
-    { at: t('02:05.300'), type: 'otp.verified', channel: 'sms', messageIds: ['wamid.IN5'], detail: { attempt: 2, of: 5, code: 1 } },
-    { at: t('02:06.000'), type: 'validation.requested', channel: 'whatsapp', detail: { type: 'typed_phrase', index: 0 } },
-    { at: t('02:20.400'), type: 'validation.passed', channel: 'whatsapp', messageIds: ['wamid.IN6'], detail: { type: 'typed_phrase', index: 0, attempt: 1 } },
-    { at: t('02:21.100'), type: 'document.sealed', detail: { documentId: DOCS[0].id, sha256: DOCS[0].sha256, signedSha256: SIGNED[0], level: 'B-B' } },
-    { at: t('02:21.300'), type: 'document.sealed', detail: { documentId: DOCS[1].id, sha256: DOCS[1].sha256, signedSha256: SIGNED[1], level: 'B-B' } },
-    { at: t('02:22.400'), type: 'signed_documents.delivered', channel: 'whatsapp', messageIds: ['wamid.SIGNED1', 'wamid.SIGNED2'], detail: { documents: 2 } },
-    { at: t('02:22.800'), type: 'process.completed', detail: { documents: 2 } },
-  ];
-  const messages: ProcessMessage[] = [
-    out('wamid.OPTIN', 'opt_in', t('00:00.210'), 'read', t('00:05')),
-    inb('wamid.IN1', 'reply', t('00:12')),
-    // the provider's delivered (whole seconds) is earlier than our record of the send: clamped
-    out('wamid.DOC1', 'document', t('00:13.100'), 'delivered', t('00:13')),
-    out('wamid.DOC2', 'document', t('00:13.500'), 'delivered', t('00:14')),
-    out('wamid.REVIEW', 'review_prompt', t('00:13.800'), 'read', t('00:20')),
-    inb('wamid.IN2', 'reply', t('01:00')),
-    out('wamid.ACCEPT', 'acceptance_prompt', t('01:00.600'), 'read', t('01:10')),
-    inb('wamid.IN3', 'reply', t('01:30')),
-    out('SM6f1c0a', 'otp', t('01:31.000'), 'delivered', t('01:33'), 'sms'),
-    out('wamid.OTPPROMPT', 'otp_prompt', t('01:31.400'), 'delivered', t('01:32')),
-    inb('wamid.IN4', 'text', t('01:50')),
-    out('wamid.WRONG', 'otp_wrong', t('01:50.700'), 'failed', t('01:51')),
-    inb('wamid.IN5', 'text', t('02:05')),
-    out('wamid.VALPROMPT', 'validation_prompt', t('02:06.000')),
-    inb('wamid.IN6', 'text', t('02:20')),
-    out('wamid.INTRO', 'signed_intro', t('02:21.500'), 'delivered', t('02:22')),
-    out('wamid.SIGNED1', 'signed_document', t('02:22.000'), 'delivered', t('02:23')),
-    out('wamid.SIGNED2', 'signed_document', t('02:22.400'), 'read', t('02:30')),
-    out('wamid.DONE', 'completed', t('02:22.800'), 'delivered', t('02:24')),
-  ];
-  messages[11].error = 131049;
-  return {
-    status: 'completed',
-    reason: null,
-    events,
-    messages,
-    documents: DOCS.map((d, i) => ({ id: d.id, signedSha256: SIGNED[i] })),
-  };
+/** What buildEvidence takes for the fixture, issued by the seal (so that the JWS can be checked against it). */
+function sourceFor(seal: { sealPem: string }, processId = PROCESS_ID, state = completedState()): EvidenceSource {
+  return evidenceSource({ processId, state, issuer: issuerOf(der(seal.sealPem)) });
 }
 
-const HISTORY = new TextEncoder().encode(
-  JSON.stringify({
-    events: [
-      { eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' },
-      { eventId: '2', eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED' },
-      { eventId: '3', eventType: 'EVENT_TYPE_WORKFLOW_TASK_STARTED' },
-    ],
-  }),
-);
-
-function evidenceFor(seal: { sealPem: string }, processId = 'prc_01JD8K3M2A', state = completedState()): Evidence {
+function evidenceFor(seal: { sealPem: string }, processId = PROCESS_ID, state = completedState()): Evidence {
   return buildEvidence(sourceFor(seal, processId, state));
-}
-
-function sourceFor(seal: { sealPem: string }, processId = 'prc_01JD8K3M2A', state = completedState()): EvidenceSource {
-  return {
-    process: { id: processId, reference: 'C-2026-0042', createdAt: t('00:00.000') },
-    parties: {
-      business: { tenantId: 'ten_default', name: 'Acme Seguros' },
-      customer: { name: 'Ana García', phone: '+34600111222', identification: { level: 'identified', reference: 'crm-889' }, channel: 'online' },
-    },
-    documents: DOCS,
-    state,
-    history: historyFingerprint(HISTORY, { workflowId: `process-${processId}`, runId: '0193a7c2-5a1e-7d2b-9f00-4c1b2e3d4f5a' }),
-    issuer: issuerOf(der(seal.sealPem)),
-    issuedAt: '2026-11-30T10:02:25.000Z',
-  };
 }
 
 // ---- the tests -------------------------------------------------------------------------------------------
@@ -831,18 +716,6 @@ describe('evidence: RFC 3161 timestamp over the chain head', function () {
   let evidence: Evidence;
   let token: Uint8Array;
 
-  /** the fixture moved to the last minutes (a TSA's genTime is now: the events must precede it) */
-  function recentState() {
-    const state = completedState();
-    const shift = Date.now() - 60_000 - Date.parse(t('02:30.000'));
-    const move = (iso: string) => new Date(Date.parse(iso) + shift).toISOString();
-    for (const e of state.events) e.at = move(e.at);
-    for (const m of state.messages) {
-      m.at = move(m.at);
-      if (m.statusAt) m.statusAt = move(m.statusAt);
-    }
-    return state;
-  }
   const sign = (e: Evidence) => signEvidence(e, { privateKey: SEAL.sealKeyPem, certificateChainDer: CHAIN });
   const verify = async (e: Evidence, trustedTsaCaPems: string[] = [tsa.caPem]) =>
     verifyEvidence({ evidence: e, jws: await sign(e) }, { jwks: JWKS, trustedCaPem: SEAL.caPem, trustedTsaCaPems });
@@ -860,7 +733,7 @@ describe('evidence: RFC 3161 timestamp over the chain head', function () {
     await loadSeal();
     tsa = await startTestTsa();
     dir = mkdtempSync(path.join(os.tmpdir(), 'testigo-evidence-tsa-'));
-    const built = buildEvidence({ ...sourceFor(SEAL), state: recentState(), issuedAt: new Date().toISOString() });
+    const built = buildEvidence({ ...sourceFor(SEAL, PROCESS_ID, recent(completedState())), issuedAt: new Date().toISOString() });
     assert.equal(built.timestamp, null, 'built without one');
     token = await requestTimestamp(tsa.url, timestampImprint(built.events.at(-1)!.hash));
     evidence = withTimestamp(built, token, new Date().toISOString());
