@@ -94,7 +94,7 @@ export class WebhookIngestion {
     const message = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.messageId } });
     // A fast provider can call back before our send recorded its message id: the send claims it then.
     if (!message) return NOT_YET_OURS;
-    const advanced = await prisma.outboundMessage.updateMany({
+    await prisma.outboundMessage.updateMany({
       where: { key: message.key, status: { in: statusesBefore(event.status) } },
       data: {
         status: event.status,
@@ -102,9 +102,9 @@ export class WebhookIngestion {
         ...(event.errors?.length ? { errorCode: String(event.errors[0].code), error: event.errors as object[] } : {}),
       },
     });
-    // A status that does not move the message forward (a late `sent` after `delivered`: providers' callbacks race)
-    // changes nothing and signals nothing, but it is still this message's: the inbox records whose it was.
-    if (advanced.count === 0) return message.workflowId;
+    // Signalled even when it does not move the message forward (a `delivered` overtaken by `read`: providers'
+    // callbacks race): the row's status stays monotonic, workflows act only on forward moves, but the process keeps
+    // every receipt with its own time for the evidence.
     await this.signal(message.workflowId, messageStatusSignal, {
       messageId: event.messageId,
       status: event.status,

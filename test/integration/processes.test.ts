@@ -444,6 +444,13 @@ for (const kind of databases()) {
           assert.equal(body.events.filter((e: any) => e.type === 'documents.sent').length, 2);
           const documents = (await customer.chat()).filter((m) => m.type === 'document');
           assert.equal(documents.length, 3, 'original twice (sent + re-sent) and the sealed copy once');
+          // Statuses posted last-first (read before delivered): the overtaken `delivered` still reaches the evidence.
+          await eventually(async () => ((await t.request('GET', `/v1/processes/${process.id}`)).body.certificate ? true : undefined), 'the certificate');
+          const { evidence } = (await t.request('GET', `/v1/processes/${process.id}/evidence`)).body;
+          const receipts = (type: string) => new Set(evidence.events.filter((e: any) => e.type === type).flatMap((e: any) => e.providerMessageIds ?? []));
+          const read = receipts('message.read');
+          const deliveredAndRead = [...receipts('message.delivered')].filter((id) => read.has(id));
+          assert.ok(deliveredAndRead.length > 0, `a message read, and its overtaken delivery receipt kept: ${JSON.stringify([...read])}`);
         } finally {
           await t.request('DELETE', '/sandbox/api/faults', { apiKey: null });
         }
