@@ -12,7 +12,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { PDF, PdfArray, PdfNumber, PdfString } from '@libpdf/core';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { checkCertificatePath, oneLine } from './x509-chain';
+import { pkiEngine } from './pki-engine';
+import { readTimestampToken, verifyTokenOver } from './timestamp';
+import { checkCertificatePath, issuerPath, oneLine } from './x509-chain';
 
 export type SealCheckName = 'pdf_seal' | 'pdf_seal_covers_file' | 'pdf_seal_certificate' | 'pdf_seal_timestamp';
 
@@ -45,9 +47,6 @@ const OID = {
   sha256: '2.16.840.1.101.3.4.2.1',
 } as const;
 
-let engine: pkijs.CryptoEngine | undefined;
-const crypto = () => (engine ??= new pkijs.CryptoEngine({ name: 'node', crypto: globalThis.crypto }));
-
 const sha256 = (...parts: Uint8Array[]) => {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
@@ -58,7 +57,10 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const buffer = (bytes: Uint8Array): ArrayBuffer => Uint8Array.from(bytes).buffer;
 
 /** Reads a PDF for its last seal and checks it; `pdf` is parsed already when the caller has it. */
-export async function verifyPdfSeal(bytes: Uint8Array, options: { trustedCaPem?: string; pdf?: PDF }): Promise<SealVerification> {
+export async function verifyPdfSeal(
+  bytes: Uint8Array,
+  options: { trustedCaPem?: string; trustedTsaCaPems?: readonly string[]; pdf?: PDF },
+): Promise<SealVerification> {
   const fail = (name: SealCheckName, detail: string): SealVerification => ({ checks: [{ name, ok: false, detail }] });
   let pdf = options.pdf;
   try {
@@ -122,7 +124,7 @@ export async function verifyPdfSeal(bytes: Uint8Array, options: { trustedCaPem?:
       };
     }
     try {
-      const result = await cms.verify({ signer: 0, data: buffer(Buffer.concat(signedBytes)), checkChain: false, extendedMode: true }, crypto());
+      const result = await cms.verify({ signer: 0, data: buffer(Buffer.concat(signedBytes)), checkChain: false, extendedMode: true }, pkiEngine());
       return result.signatureVerified
         ? { name: 'pdf_seal', ok: true, detail: `${last.field}: the seal's signature verifies over ${digestLength(last.range!)} bytes` }
         : { name: 'pdf_seal', ok: false, detail: `${last.field}: the signature does not verify (${result.message || 'bad signature'})` };
@@ -136,7 +138,7 @@ export async function verifyPdfSeal(bytes: Uint8Array, options: { trustedCaPem?:
   if (!signerCertificate)
     return { checks: [seal, covers, { name: 'pdf_seal_certificate', ok: false, detail: 'the CMS does not carry the signer certificate' }] };
   const certificateDer = new Uint8Array(signerCertificate.toSchema().toBER(false));
-  const timestamp = await checkTimestamp(signerInfo);
+  const timestamp = await checkTimestamp(signerInfo, options.trustedTsaCaPems);
   const claimedAt = pdfDate(last.dict.getString('M')?.asString());
   const signedAt = timestamp.genTime ?? claimedAt;
   const certificate = checkSealCertificate(signerInfo, certificateDer, certificates, signedAt, options.trustedCaPem);
@@ -174,7 +176,7 @@ function checkSealCertificate(
     if (signedAt === undefined) return { name, ok: false, detail: 'the seal states no signing time (/M) and has no timestamp' };
     const leaf = new X509Certificate(der);
     const others = certificates.map((c) => new X509Certificate(Buffer.from(c.toSchema().toBER(false)))).filter((c) => c.fingerprint256 !== leaf.fingerprint256);
-    const path = orderedPath(leaf, others);
+    const path = issuerPath(leaf, others);
     const outcome = checkCertificatePath(path, signedAt, trustedCaPem, 'the signing time');
     return { name, ...outcome };
   } catch (error) {
@@ -182,67 +184,21 @@ function checkSealCertificate(
   }
 }
 
-/** Builds leaf → issuer → … from the certificates the CMS carries, in whatever order they came. */
-function orderedPath(leaf: X509Certificate, pool: X509Certificate[]): X509Certificate[] {
-  const path = [leaf];
-  for (let current = leaf; path.length <= pool.length;) {
-    const issuer = pool.find((c) => !path.includes(c) && current.checkIssued(c));
-    if (!issuer) break;
-    path.push(issuer);
-    current = issuer;
-  }
-  return path;
-}
-
 /** B-T: an RFC 3161 token over SHA-256 of the signature value, in the unsigned attribute signature-time-stamp. */
-async function checkTimestamp(signerInfo: pkijs.SignerInfo | undefined): Promise<{ check: SealCheck; genTime?: number }> {
+async function checkTimestamp(signerInfo: pkijs.SignerInfo | undefined, trustedTsaCaPems?: readonly string[]): Promise<{ check: SealCheck; genTime?: number }> {
   const name = 'pdf_seal_timestamp';
-  const token = signerInfo ? attribute(signerInfo.unsignedAttrs, OID.signatureTimeStampToken) : undefined;
-  if (!signerInfo || !token) return { check: { name, ok: true, detail: 'no timestamp (PAdES B-B): the signing time is the one the seal claims' } };
+  const attr = signerInfo ? attribute(signerInfo.unsignedAttrs, OID.signatureTimeStampToken) : undefined;
+  if (!signerInfo || !attr) return { check: { name, ok: true, detail: 'no timestamp (PAdES B-B): the signing time is the one the seal claims' } };
   try {
-    const read = await verifyTimestampToken(new Uint8Array(token.toBER(false)), new Uint8Array(signerInfo.signature.valueBlock.valueHexView));
-    if (!read.ok) return { check: { name, ok: false, detail: read.detail } };
-    return { check: { name, ok: true, detail: `PAdES B-T: ${read.detail}` }, genTime: read.genTime.getTime() };
+    const token = readTimestampToken(new Uint8Array(attr.toBER(false)));
+    const vouched = await verifyTokenOver(token, new Uint8Array(signerInfo.signature.valueBlock.valueHexView), trustedTsaCaPems);
+    const tsa = oneLine(token.signer.certificate.subject);
+    if (!vouched.ok) return { check: { name, ok: false, detail: `the timestamp of ${tsa}: ${vouched.detail}` } };
+    const detail = `PAdES B-T: timestamped ${token.genTime.toISOString()} by ${tsa}; ${vouched.detail}`;
+    return { check: { name, ok: true, detail }, genTime: token.genTime.getTime() };
   } catch (error) {
     return { check: { name, ok: false, detail: `the timestamp token is unreadable: ${messageOf(error)}` } };
   }
-}
-
-export interface TimestampVerification {
-  ok: boolean;
-  detail: string;
-  genTime: Date;
-  tsaSubject: string;
-}
-
-/**
- * Checks an RFC 3161 TimeStampToken (a CMS ContentInfo, DER) against the bytes it should timestamp: the message
- * imprint is their SHA-256, and the token's own signature verifies with the TSA certificate it carries. The TSA is
- * named, not anchored: its trust is the reader's call (the token says who vouched for the time).
- */
-export async function verifyTimestampToken(der: Uint8Array, timestamped: Uint8Array): Promise<TimestampVerification> {
-  const parsed = asn1js.fromBER(buffer(der));
-  if (parsed.offset === -1) throw new Error('not DER');
-  const signed = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: parsed.result }).content });
-  const eContent = signed.encapContentInfo.eContent;
-  if (!eContent) throw new Error('the token has no TSTInfo');
-  const info = pkijs.TSTInfo.fromBER(eContent.getValue());
-  const tsa = (signed.certificates ?? []).find((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && matchesSid(c, signed.signerInfos[0].sid));
-  const tsaSubject = tsa ? oneLine(new X509Certificate(Buffer.from(tsa.toSchema().toBER(false))).subject) : 'an unnamed TSA';
-  const facts = { genTime: info.genTime, tsaSubject };
-  const imprint = new Uint8Array(info.messageImprint.hashedMessage.valueBlock.valueHexView);
-  if (info.messageImprint.hashAlgorithm.algorithmId !== OID.sha256 || hex(imprint) !== hex(sha256(timestamped))) {
-    return { ok: false, detail: 'the timestamp is over other data', ...facts };
-  }
-  // With the timestamped data, pkijs checks the imprint again, the token's message digest and its signature.
-  let verified = false;
-  try {
-    verified = (await signed.verify({ signer: 0, data: buffer(timestamped), checkChain: false, extendedMode: true }, crypto())).signatureVerified === true;
-  } catch {
-    verified = false;
-  }
-  if (!verified) return { ok: false, detail: "the timestamp token's signature does not verify", ...facts };
-  return { ok: true, detail: `timestamped ${info.genTime.toISOString()} by ${tsaSubject}`, ...facts };
 }
 
 function byteRangeOf(array: PdfArray | undefined): [number, number, number, number] | undefined {

@@ -4,11 +4,13 @@
 // Pure: the token is requested elsewhere (sealing/requestTimestamp, by the issuing activity); here there is no
 // network and no clock. Cryptography: pkijs verifies the token's CMS signature (and recomputes the imprint from the
 // last event's bytes), node:crypto the certificates.
-import { createHash, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { canonicalBytes } from './canonical';
 import type { Evidence, EvidenceEvent, EvidenceTimestamp } from './model';
+import { pkiEngine } from './pki-engine';
+import { issuerPath, oneLine } from './x509-chain';
 
 /** How far the token's genTime may stray from our own clock's times (issuedAt, the last event) before it is suspect. */
 export const TIMESTAMP_CLOCK_TOLERANCE_MS = 5 * 60_000;
@@ -28,9 +30,6 @@ const OID = {
 const HASHES: Record<string, string> = { [OID.sha1]: 'sha1', [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512' };
 
 const HEX64 = /^[0-9a-f]{64}$/;
-
-let engine: pkijs.CryptoEngine | undefined;
-const crypto = () => (engine ??= new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
 
 /** The messageImprint's hashedMessage to ask the authority for: the chain head's 32 bytes. */
 export function timestampImprint(chainHead: string): Uint8Array {
@@ -97,8 +96,6 @@ function signerCertificate(signed: pkijs.SignedData, certificates: Uint8Array[])
   throw new Error('the time-stamp token does not carry the certificate that signed it (it must: RFC 3161 certReq)');
 }
 
-const oneLine = (subject: string) => subject.split('\n').join(', ');
-
 /**
  * The evidence with the token in it. Called by the issuer right after the authority answered; `issuedAt` is then (so
  * that the token is not later than the evidence that holds it).
@@ -153,38 +150,10 @@ export async function checkTimestamp(evidence: Evidence, trustedTsaCaPems?: read
   const headBytes = canonicalBytes(unhashed);
   if (createHash('sha256').update(headBytes).digest('hex') !== head.hash) return fail('the last event does not hash to the chain head (see hash_chain)');
 
-  // the authority's signature, over the TSTInfo with this imprint
-  let verified: boolean;
-  try {
-    const result = await token.signed.verify({ signer: 0, data: toArrayBuffer(headBytes), checkChain: false, extendedMode: true }, crypto());
-    verified = result.signatureVerified === true;
-  } catch (error) {
-    verified = false;
-    if (!(error instanceof pkijs.SignedDataVerifyError)) return fail(`the token's signature could not be checked: ${(error as Error).message}`);
-  }
-  const tsa = oneLine(token.signer.certificate.subject);
-  if (!verified) return fail(`the token's signature does not verify with its certificate (${tsa})`);
-  const binding = checkSignerBinding(token);
-  if (binding) return fail(binding);
-  if (!isTimeStampingCertificate(token.signer.der)) return fail(`${tsa} is not a time-stamping certificate (critical extended key usage timeStamping)`);
-
-  // the authority's certificates, at genTime
+  const vouched = await verifyTokenOver(token, headBytes, trustedTsaCaPems);
+  if (!vouched.ok) return fail(vouched.detail);
   const genTime = token.genTime.getTime();
-  const path = certificatePath(token);
-  const validAt = (c: X509Certificate) => Date.parse(c.validFrom) <= genTime && genTime <= Date.parse(c.validTo);
-  for (const [index, certificate] of path.entries()) {
-    if (!validAt(certificate)) return fail(`TSA certificate ${index + 1} (${oneLine(certificate.subject)}) was not valid at genTime`);
-  }
-  let anchor = 'not anchored (no trusted TSA CA given)';
-  if (trustedTsaCaPems && trustedTsaCaPems.length > 0) {
-    const top = path[path.length - 1];
-    const ca = trustedTsaCaPems
-      .map((pem) => new X509Certificate(pem))
-      .find((ca) => top.fingerprint256 === ca.fingerprint256 || (top.checkIssued(ca) && top.verify(ca.publicKey)));
-    if (!ca) return fail(`${tsa} does not chain to a trusted TSA CA`);
-    if (!validAt(ca)) return fail(`the trusted TSA CA (${oneLine(ca.subject)}) was not valid at genTime`);
-    anchor = `chains to ${oneLine(ca.subject)}`;
-  }
+  const tsa = oneLine(token.signer.certificate.subject);
 
   // when: after the last event, not after the evidence was issued (our clock against the authority's)
   const issuedAt = Date.parse(evidence.issuedAt);
@@ -205,7 +174,56 @@ export async function checkTimestamp(evidence: Evidence, trustedTsaCaPems?: read
   const wrong = claimed.filter(([, , same]) => !same);
   if (wrong.length > 0) return fail(wrong.map(([key, actual]) => `timestamp.${key} is not the token's (${actual})`).join('; '));
 
-  return { ok: true, detail: `RFC 3161 token of ${tsa} (serial ${token.serialNumber}) over the chain head at ${at}; signature valid; ${anchor}` };
+  return { ok: true, detail: `RFC 3161 token of ${tsa} (serial ${token.serialNumber}) over the chain head at ${at}; ${vouched.detail}` };
+}
+
+/**
+ * What any RFC 3161 token must pass, whatever it stamps (the evidence's chain head, a PAdES signature value): its
+ * imprint is SHA-256 of `timestamped` (pkijs recomputes it), its CMS signature verifies with the certificate it
+ * carries, which is a time-stamping certificate bound by the ESS signing-certificate attribute; its certificates link
+ * up and were valid at genTime, ending at one of the trusted TSA CAs when given.
+ */
+export async function verifyTokenOver(token: TimestampToken, timestamped: Uint8Array, trustedTsaCaPems?: readonly string[]): Promise<TimestampOutcome> {
+  const fail = (detail: string): TimestampOutcome => ({ ok: false, detail });
+  if (token.imprintAlgorithm !== OID.sha256) return fail(`the token's imprint is not SHA-256 (${token.imprintAlgorithm})`);
+  if (token.imprint !== createHash('sha256').update(timestamped).digest('hex')) return fail('the token time-stamps other data');
+  // the authority's signature, over the TSTInfo with this imprint
+  let verified: boolean;
+  try {
+    const result = await token.signed.verify({ signer: 0, data: toArrayBuffer(timestamped), checkChain: false, extendedMode: true }, pkiEngine());
+    verified = result.signatureVerified === true;
+  } catch (error) {
+    verified = false;
+    if (!(error instanceof pkijs.SignedDataVerifyError)) return fail(`the token's signature could not be checked: ${(error as Error).message}`);
+  }
+  const tsa = oneLine(token.signer.certificate.subject);
+  if (!verified) return fail(`the token's signature does not verify with its certificate (${tsa})`);
+  const binding = checkSignerBinding(token);
+  if (binding) return fail(binding);
+  if (!isTimeStampingCertificate(token.signer.der)) return fail(`${tsa} is not a time-stamping certificate (critical extended key usage timeStamping)`);
+
+  // the authority's certificates, at genTime
+  const genTime = token.genTime.getTime();
+  const path = issuerPath(
+    token.signer.certificate,
+    token.certificates.map((der) => new X509Certificate(der)),
+  );
+  const validAt = (c: X509Certificate) => Date.parse(c.validFrom) <= genTime && genTime <= Date.parse(c.validTo);
+  for (const [index, certificate] of path.entries()) {
+    if (!validAt(certificate)) return fail(`TSA certificate ${index + 1} (${oneLine(certificate.subject)}) was not valid at genTime`);
+  }
+  let anchor = 'not anchored (no trusted TSA CA given)';
+  if (trustedTsaCaPems && trustedTsaCaPems.length > 0) {
+    const top = path[path.length - 1];
+    const ca = trustedTsaCaPems
+      .map((pem) => new X509Certificate(pem))
+      .find((ca) => top.fingerprint256 === ca.fingerprint256 || (top.checkIssued(ca) && top.verify(ca.publicKey)));
+    if (!ca) return fail(`${tsa} does not chain to a trusted TSA CA`);
+    if (!validAt(ca)) return fail(`the trusted TSA CA (${oneLine(ca.subject)}) was not valid at genTime`);
+    anchor = `chains to ${oneLine(ca.subject)}`;
+  }
+
+  return { ok: true, detail: `signature valid; ${anchor}` };
 }
 
 /**
@@ -249,19 +267,6 @@ function isTimeStampingCertificate(der: Uint8Array): boolean {
   const extension = certificate.extensions?.find((e) => e.extnID === OID.extKeyUsage);
   const usages = (extension?.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [];
   return extension?.critical === true && usages.includes(OID.timeStamping);
-}
-
-/** The signer's certificate, then each issuer the token carries, up to a self-signed one or the last found. */
-function certificatePath(token: TimestampToken): X509Certificate[] {
-  const pool = token.certificates.map((der) => new X509Certificate(der));
-  const path = [token.signer.certificate];
-  for (;;) {
-    const current = path[path.length - 1];
-    if (current.checkIssued(current) && current.verify(current.publicKey)) return path;
-    const issuer = pool.find((c) => !path.some((p) => p.fingerprint256 === c.fingerprint256) && current.checkIssued(c) && current.verify(c.publicKey));
-    if (!issuer) return path;
-    path.push(issuer);
-  }
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

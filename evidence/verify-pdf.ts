@@ -59,6 +59,8 @@ export interface VerifyPdfOptions {
   jwks?: Jwks;
   /** the CA seals and evidence must chain to (PEM); without it chains are checked for consistency only */
   trustedCaPem?: string;
+  /** the time-stamping authorities' CAs (PEM) a timestamp must chain to; without them it is checked but not anchored */
+  trustedTsaCaPems?: readonly string[];
   /** the process the file must belong to (the verification page of one process) */
   expectedProcessId?: string;
   /**
@@ -76,7 +78,7 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyPdfOptions = {
   } catch (error) {
     return result('unreadable', sha256, null, [{ name: 'pdf_readable', ok: false, detail: `not a readable PDF: ${(error as Error).message}` }]);
   }
-  const seal = await verifyPdfSeal(bytes, { trustedCaPem: options.trustedCaPem, pdf });
+  const seal = await verifyPdfSeal(bytes, { trustedCaPem: options.trustedCaPem, trustedTsaCaPems: options.trustedTsaCaPems, pdf });
   const attachments = readAttachments(pdf);
 
   if (attachments.kind === 'none') {
@@ -90,7 +92,7 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyPdfOptions = {
           ? { name: 'document_in_evidence', ok: true, detail: `sealed document ${listed.id} of process ${record.evidence.process.id}` }
           : { name: 'document_in_evidence', ok: false, detail: `process ${record.evidence.process?.id}'s evidence does not list this file` },
       );
-      checks.push(...(await verifyEvidence(record, { jwks: options.jwks ?? jwksFromJws(record.jws), trustedCaPem: options.trustedCaPem })).checks);
+      checks.push(...(await verifyEvidence(record, evidenceOptions(record, options))).checks);
     }
     const processId = record?.evidence.process?.id ?? null;
     if (options.expectedProcessId !== undefined) checks.push(processMatches(processId, options.expectedProcessId));
@@ -100,7 +102,7 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyPdfOptions = {
   const checks: PdfCheck[] = [...seal.checks, attachments.check];
   if (attachments.kind === 'broken') return result('certificate', sha256, null, checks);
   const record = attachments.record;
-  checks.push(...(await verifyEvidence(record, { jwks: options.jwks ?? jwksFromJws(record.jws), trustedCaPem: options.trustedCaPem })).checks);
+  checks.push(...(await verifyEvidence(record, evidenceOptions(record, options))).checks);
   const issuer = record.evidence.issuer?.certificateSha256;
   checks.push(
     !seal.seal
@@ -153,6 +155,12 @@ export function jwksFromJws(jws: string): Jwks {
     return { keys: [] };
   }
 }
+
+const evidenceOptions = (record: EvidenceRecord, options: VerifyPdfOptions) => ({
+  jwks: options.jwks ?? jwksFromJws(record.jws),
+  trustedCaPem: options.trustedCaPem,
+  trustedTsaCaPems: options.trustedTsaCaPems,
+});
 
 function processMatches(actual: string | null, expected: string): PdfCheck {
   return actual === expected

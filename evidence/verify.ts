@@ -11,6 +11,7 @@ import { canonicalBytes } from './canonical';
 import { eventHash, GENESIS_HASH } from './chain';
 import { EVIDENCE_JWS_ALG, EVIDENCE_JWS_TYPE, issuerOf, jwkThumbprint, type Jwks } from './jws';
 import { EVIDENCE_VERSION, type Evidence, type EvidenceEvent } from './model';
+import { checkCertificatePath } from './x509-chain';
 import { checkTimestamp } from './timestamp';
 
 export type CheckName =
@@ -231,27 +232,8 @@ function checkCertificates(jws: ParsedJws | Error, evidence: Evidence, trustedCa
   const issuer = issuerOf(ders[0]);
   if (evidence.issuer?.certificateSha256 !== issuer.certificateSha256) return fail("evidence.issuer.certificateSha256 is not the seal certificate's");
   if (evidence.issuer.subject !== issuer.subject) return fail(`evidence.issuer.subject is not the seal certificate's (${issuer.subject})`);
-  const at = Date.parse(evidence.issuedAt);
-  if (!Number.isFinite(at)) return fail('issuedAt is not a time');
-  const validAt = (c: X509Certificate) => Date.parse(c.validFrom) <= at && at <= Date.parse(c.validTo);
-  for (const [index, certificate] of chain.entries()) {
-    if (!validAt(certificate)) return fail(`certificate ${index + 1} (${oneLine(certificate.subject)}) was not valid at issuedAt`);
-    const next = chain[index + 1];
-    if (next && !(certificate.checkIssued(next) && certificate.verify(next.publicKey))) {
-      return fail(`certificate ${index + 1} is not issued by certificate ${index + 2}`);
-    }
-  }
-  if (trustedCaPem === undefined) return pass(`${chain.length} certificates, consistent; not anchored (no trusted CA given)`);
-  const ca = new X509Certificate(trustedCaPem);
-  const top = chain[chain.length - 1];
-  const anchored = top.fingerprint256 === ca.fingerprint256 || (top.checkIssued(ca) && top.verify(ca.publicKey));
-  if (!anchored) return fail(`the chain does not end at the trusted CA (${oneLine(ca.subject)})`);
-  if (!validAt(ca)) return fail('the trusted CA was not valid at issuedAt');
-  return pass(`${issuer.subject} chains to ${oneLine(ca.subject)}`);
+  return checkCertificatePath(chain, Date.parse(evidence.issuedAt), trustedCaPem, 'issuedAt');
 }
-
-/** Node prints a distinguished name one RDN a line; issuerOf writes it on one line the same way. */
-const oneLine = (subject: string) => subject.split('\n').join(', ');
 
 /** Keys whose values must never look like a one-time code (4–10 digits, spaces and dashes ignored). */
 const CODE_KEYS = new Set(['code', 'otp', 'otpcode', 'pin', 'verificationcode']);

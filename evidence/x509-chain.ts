@@ -35,3 +35,15 @@ export function checkCertificatePath(chain: X509Certificate[], at: number, trust
   if (!validAt(ca)) return { ok: false, detail: `the trusted CA was not valid at ${when}` };
   return { ok: true, detail: `${subject} chains to ${oneLine(ca.subject)}` };
 }
+
+/** The leaf, then its issuer, and so on, from `pool` in whatever order it came, up to a self-signed one or the last found. */
+export function issuerPath(leaf: X509Certificate, pool: readonly X509Certificate[]): X509Certificate[] {
+  const path = [leaf];
+  for (;;) {
+    const current = path[path.length - 1];
+    if (current.checkIssued(current) && current.verify(current.publicKey)) return path;
+    const issuer = pool.find((c) => !path.some((p) => p.fingerprint256 === c.fingerprint256) && current.checkIssued(c) && current.verify(c.publicKey));
+    if (!issuer) return path;
+    path.push(issuer);
+  }
+}

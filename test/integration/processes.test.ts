@@ -10,6 +10,7 @@ import { verifyCallback } from '../../domain/callback-signature';
 import * as jose from 'jose';
 import { canonicalBytes, verifyEvidence } from '../../evidence';
 import { jwkThumbprint } from '../../evidence/jws';
+import { verifyPdf } from '../../evidence/verify-pdf';
 import { loadSealIdentity } from '../../sealing';
 import { processStateQuery } from '../../shared/process';
 import { PHONE, REFERENCE, STATUS } from '../../shared/search-attributes';
@@ -134,6 +135,22 @@ async function checkEvidence(t: TestStack, processId: string, certificate: { sha
       },
     );
     assert.match(judged.toString(), /Verification: OK/);
+    // our own offline verifier reads both tokens too, anchored to the TSA's CA when given it
+    const offline = await verifyPdf(bytes, { trustedCaPem: caPem, trustedTsaCaPems: [tsa.caPem] });
+    assert.deepEqual(
+      offline.checks.filter((c) => !c.ok),
+      [],
+    );
+    assert.match(
+      offline.checks.find((c) => c.name === 'pdf_seal_timestamp')!.detail,
+      /^PAdES B-T: timestamped .+ by O=Testigo Tests, CN=Test TSA; signature valid; chains to/,
+    );
+    const strangers = await verifyPdf(bytes, { trustedCaPem: caPem, trustedTsaCaPems: [caPem] });
+    assert.deepEqual(
+      strangers.checks.filter((c) => !c.ok).map((c) => c.name),
+      ['pdf_seal_timestamp', 'chain_timestamp'],
+      'a TSA the verifier does not trust',
+    );
   } else {
     assert.doesNotMatch(attachments, /timestamp\.tst/);
   }
