@@ -28,6 +28,8 @@ Verifies, offline, a Testigo evidence certificate (PDF), a sealed document (PDF)
 Options:
   --ca FILE        the deployment's CA certificate (PEM), the trust anchor: GET /.well-known/testigo-ca.pem
                    or \`testigo ca\`. Without it the chains are checked for consistency only (exit 3).
+  --tsa-ca FILE    a time-stamping authority's CA (PEM; repeatable): anchors the RFC 3161 timestamps (PAdES B-T seal,
+                   chain head) to it; without it their signatures are checked but the authority is not anchored
   --jwks FILE      the deployment's JWK Set (GET /.well-known/jwks.json); without it the evidence key is the one
                    the JWS's own certificates (x5c) carry, which --ca anchors
   --process ID     the process the file must belong to (prc_…): check process_matches

@@ -40,6 +40,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const C = 'verify';
   const { values, positionals } = parse(C, args, {
     ca: { type: 'string' },
+    'tsa-ca': { type: 'string', multiple: true },
     jwks: { type: 'string' },
     process: { type: 'string' },
     evidence: { type: 'string' },
@@ -58,6 +59,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const fileRecord = pdf ? undefined : parseRecord(bytes);
   if (!pdf && !fileRecord) throw new UsageError(`${file} is neither a PDF nor an evidence record (JSON {evidence, jws})`, C);
   const trustedCaPem = values.ca === undefined ? undefined : readCa(values.ca);
+  const tsaFiles = (values['tsa-ca'] as string[] | undefined) ?? [];
+  const trustedTsaCaPems = tsaFiles.length > 0 ? tsaFiles.map((f) => readCa(f, '--tsa-ca')) : undefined;
   const jwks = values.jwks === undefined ? undefined : readJwks(values.jwks);
   // the PDF and X.509 libraries, once the arguments are known to be usable: usage errors answer at once
   const { verifyEvidence, jwksFromJws, verifyPdf } = await verifiers();
@@ -71,6 +74,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     const verification = await verifyPdf(new Uint8Array(bytes), {
       jwks,
       trustedCaPem,
+      trustedTsaCaPems,
       expectedProcessId,
       evidenceFor: evidenceRecord ? async () => evidenceRecord : undefined,
     });
@@ -91,7 +95,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     const record = fileRecord!;
     if (evidenceRecord) notes.push('--evidence was not used: FILE is itself an evidence record.');
     jws = record.jws;
-    const verification = await verifyEvidence(record, { jwks: jwks ?? jwksFromJws(record.jws), trustedCaPem });
+    const verification = await verifyEvidence(record, { jwks: jwks ?? jwksFromJws(record.jws), trustedCaPem, trustedTsaCaPems });
     const actual = typeof record.evidence.process?.id === 'string' ? record.evidence.process.id : null;
     const checks: PdfCheck[] = [...verification.checks];
     if (expectedProcessId !== undefined) {
@@ -221,13 +225,13 @@ async function readEvidence(file: string): Promise<EvidenceRecord> {
   return record;
 }
 
-function readCa(file: string): string {
-  const pem = readInput(file, '--ca', 'verify').toString('utf8');
+function readCa(file: string, option = '--ca'): string {
+  const pem = readInput(file, option, 'verify').toString('utf8');
   try {
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
     new X509Certificate(pem);
   } catch (error) {
-    throw new UsageError(`--ca ${file} is not a PEM certificate (${(error as Error).message})`, 'verify');
+    throw new UsageError(`${option} ${file} is not a PEM certificate (${(error as Error).message})`, 'verify');
   }
   return pem;
 }

@@ -212,6 +212,9 @@ describe('testigo, the command line', function () {
     const badCa = await testigo(['verify', 'certificate.pdf', '--ca', 'evidence.json']);
     assert.equal(badCa.code, 2);
     assert.match(badCa.stderr, /--ca evidence\.json is not a PEM certificate/);
+    const badTsaCa = await testigo(['verify', 'certificate.pdf', '--tsa-ca', 'evidence.json']);
+    assert.equal(badTsaCa.code, 2);
+    assert.match(badTsaCa.stderr, /--tsa-ca evidence\.json is not a PEM certificate/);
     writeFileSync(file('notes.txt'), 'hello');
     const notEvidence = await testigo(['verify', 'notes.txt']);
     assert.equal(notEvidence.code, 2);

@@ -151,6 +151,13 @@ async function checkEvidence(t: TestStack, processId: string, certificate: { sha
       ['pdf_seal_timestamp', 'chain_timestamp'],
       'a TSA the verifier does not trust',
     );
+    // and so does `testigo verify`, anchored to both CAs (exit 0, or execFileSync throws)
+    const cli = execFileSync(
+      process.execPath,
+      ['cli/testigo.mjs', 'verify', path.join(dir, 'certificate.pdf'), '--ca', path.join(dir, 'ca.pem'), '--tsa-ca', tsa.caPath],
+      { encoding: 'utf8' },
+    );
+    assert.match(cli, /pdf_seal_timestamp: PAdES B-T: .*chains to O=Testigo Tests, CN=Test TSA Root/);
   } else {
     assert.doesNotMatch(attachments, /timestamp\.tst/);
   }
