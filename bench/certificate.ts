@@ -29,6 +29,7 @@ import {
   type EvidenceSource,
 } from '../evidence';
 import { certificateViewOf } from '../evidence/certificate/gather';
+import { verifyPdf } from '../evidence/verify-pdf';
 import { certificateLayout, MONO } from '../evidence/certificate/layout';
 import { renderCertificate, type CertificateAttachment } from '../evidence/certificate/render';
 import { closeRenderThread, renderCertificateInThread } from '../evidence/certificate/render-in-thread';
@@ -88,6 +89,9 @@ export interface CertificateBenchResult {
   /** (d) verifyEvidence of the evidence and its JWS (JWKS and CA given) */
   verifyMs: Percentiles;
   verifyValid: boolean;
+  /** (e) verifyPdf of the sealed certificate: the seal, the attachments, then every evidence check (what the page and `testigo verify` run) */
+  verifyPdfMs: Percentiles;
+  verifyPdfValid: boolean;
   /** the checks that failed, with their detail (none expected) */
   verifyFailures: string[];
   /** the longest the calling thread's event loop went without a turn during one full issue (p50 / max over runs) */
@@ -358,6 +362,8 @@ export async function benchCertificate({
     const verifyOptions = { jwks: jwks(identity.privateKey, [identity.certificate, ...identity.chain]), trustedCaPem: identity.caPem };
     const verification = await verifyEvidence({ evidence: last.evidence, jws: last.jws }, verifyOptions);
     const verifyMs = await samples(runs, warmup, () => verifyEvidence({ evidence: last.evidence, jws: last.jws }, verifyOptions));
+    const pdfVerification = await verifyPdf(last.certificate, verifyOptions);
+    const verifyPdfMs = await samples(runs, warmup, () => verifyPdf(last.certificate, verifyOptions));
 
     const pages = countPages(last.certificate);
     const fullMs = percentiles(threaded.total);
@@ -378,6 +384,8 @@ export async function benchCertificate({
       signEvidenceMs: percentiles(signMs),
       verifyMs: percentiles(verifyMs),
       verifyValid: verification.valid,
+      verifyPdfMs: percentiles(verifyPdfMs),
+      verifyPdfValid: pdfVerification.valid,
       verifyFailures: verification.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
       eventLoopBlockMs: { renderInThread: threaded.blocks, renderInProcess: inProcess.blocks },
       ratios: {
@@ -430,6 +438,7 @@ export function formatCertificateTable(r: CertificateBenchResult): string {
     row('(c) one ES256 signature of the canonical bytes (node:crypto)', r.es256NodeMs),
     row('(c) signEvidence alone (node-jose)', r.signEvidenceMs),
     row(`(d) verifyEvidence (${r.verifyValid ? 'valid' : `INVALID — ${r.verifyFailures.join('; ')}`})`, r.verifyMs),
+    row(`(e) verifyPdf of the sealed certificate: seal, attachments, evidence (${r.verifyPdfValid ? 'valid' : 'INVALID'})`, r.verifyPdfMs),
     '',
     `ratios (p50): full / pdfmake alone ${r.ratios.fullOverPdfmake.toFixed(2)}×, full / one ES256 signature ${r.ratios.fullOverEs256.toFixed(0)}×, ` +
       `full / signEvidence ${r.ratios.fullOverSignEvidence.toFixed(0)}×`,

@@ -90,27 +90,27 @@ export function certificateLayout({ view, qrSvg }: LayoutInput): TDocumentDefini
     content: [
       titleBlock(view, t, when),
       verificationBand(view, qrSvg, t),
-      section(t('summary')),
-      keyValues([
-        [t('reference'), { text: view.summary.reference, bold: true }],
-        [t('processId'), mono(view.summary.processId)],
-        [t('status'), { text: view.summary.status, bold: true }],
-        ...(view.summary.reason ? [[t('endReason'), capitalised(view.summary.reason)] as [string, Content]] : []),
-        [t('createdAt'), when(view.summary.createdAt)],
-        [t('completedAt'), view.summary.completedAt ? when(view.summary.completedAt) : t('notEnded')],
-        [t('issuedAt'), when(view.summary.issuedAt)],
-        [t('timeZone'), view.timeZone],
-      ]),
-      section(t('parties')),
-      partiesBlock(view, t),
-      section(t('documents')),
-      ...view.documents.map((doc, i) => documentBlock(view, doc, i, t)),
-      section(t('optIn')),
-      optInBlock(view, t, when),
-      section(t('otp')),
-      otpBlock(view, t, when),
-      section(t('integrity')),
-      integrityBlock(view, t, when),
+      // A heading never ends a page: each section moves to the next page with its heading when it does not fit. (The
+      // timeline's heading, before a table of several pages, keeps pageBreakBefore.)
+      withHeading(
+        t('summary'),
+        keyValues([
+          [t('reference'), { text: view.summary.reference, bold: true }],
+          [t('processId'), mono(view.summary.processId)],
+          [t('status'), { text: view.summary.status, bold: true }],
+          ...(view.summary.reason ? [[t('endReason'), capitalised(view.summary.reason)] as [string, Content]] : []),
+          [t('createdAt'), when(view.summary.createdAt)],
+          [t('completedAt'), view.summary.completedAt ? when(view.summary.completedAt) : t('notEnded')],
+          [t('issuedAt'), when(view.summary.issuedAt)],
+          [t('timeZone'), view.timeZone],
+        ]),
+      ),
+      withHeading(t('parties'), partiesBlock(view, t)),
+      view.documents.length ? withHeading(t('documents'), documentBlock(view, view.documents[0], 0, t)) : section(t('documents')),
+      ...view.documents.slice(1).map((doc, i) => documentBlock(view, doc, i + 1, t)),
+      withHeading(t('optIn'), optInBlock(view, t, when)),
+      withHeading(t('otp'), otpBlock(view, t, when)),
+      withHeading(t('integrity'), integrityBlock(view, t, when)),
       // The timeline last: it is the long annex; everything a verifier compares comes before it.
       section(t('timeline')),
       { text: t('timelineNote'), style: 'note', margin: [0, 0, 0, 2] },
@@ -403,6 +403,14 @@ function issuerSubject(subject: string): string {
     .map((part) => part.trim())
     .filter(Boolean)
     .join(', ');
+}
+
+/**
+ * A short section and its heading, kept together (unbreakable): it moves to the next page whole rather than leave its
+ * heading at the bottom of one. Unlike pageBreakBefore, this costs pdfmake no second layout pass.
+ */
+function withHeading(text: string, block: Content): Content {
+  return { unbreakable: true, stack: [{ stack: [{ text, style: 'section' }, rule(2)], margin: [0, 14, 0, 6] }, block] };
 }
 
 /** A section heading; `headlineLevel` lets pageBreakBefore keep it off the bottom of a page. */
