@@ -4,32 +4,22 @@
 // checks signatures; the second plays a whole signing process against the real stack.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { SANDBOX_WHATSAPP } from '../../platform/config';
 import { sandboxPlugin } from '../../sandbox';
 import { SandboxStore } from '../../sandbox/store';
 import { newPhone, samplePdf } from '../support/customer';
+import { launchChromium, type Browser } from '../support/browser';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const PHONE = '+34600123456';
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 const { phoneNumberId: PNID, accessToken: TOKEN, appSecret: SECRET } = SANDBOX_WHATSAPP;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 interface Webhook {
   raw: string;
@@ -43,7 +33,7 @@ describe('phone simulator page (headless Chromium)', function () {
   let receiver: http.Server;
   let sandbox: FastifyInstance;
   let base: string;
-  let userDataDir: string;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
@@ -67,21 +57,17 @@ describe('phone simulator page (headless Chromium)', function () {
       whatsapp: { ...SANDBOX_WHATSAPP, webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/whatsapp`, statusDelayMs: 150 },
     });
     base = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      headless: true,
+    browser = await launchChromium({
       viewport: { width: 480, height: 860 },
     });
+    context = browser.context;
     page = await context.newPage();
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await sandbox?.close();
     await new Promise((resolve) => receiver?.close(resolve));
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function graphSend(body: object): Promise<string> {
@@ -200,29 +186,25 @@ describe('phone simulator page: a whole contract played in Chromium', function (
   // Temporal, the worker, the seal and the browser together: generous, the flow itself takes seconds.
   this.timeout(120_000);
   let t: TestStack;
-  let userDataDir: string;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   before(async function () {
     this.timeout(120_000);
     t = await startTestStack('pglite');
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      headless: true,
+    browser = await launchChromium({
       // a phone-sized window, as the customer would hold it
       viewport: { width: 420, height: 860 },
     });
+    context = browser.context;
     page = await context.newPage();
   });
 
   after(async function () {
     this.timeout(60_000);
-    await context?.close();
+    await browser?.close();
     await t?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

@@ -6,24 +6,15 @@
 // and no API key sent.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, truncateSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { type BrowserContext, type Page, type Request } from 'playwright-core';
 import { completeProcess, type CompletedProcess } from '../support/completed-process';
+import { launchChromium, type Browser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/stack';
 import { flipByte, replaceAttachment, stripAttachment } from '../support/tamper';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 const OTHER_PROCESS = 'prc_someoneElse000';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -124,7 +115,7 @@ describe('public verification page (headless Chromium)', function () {
   this.timeout(120_000);
   let t: TestStack;
   let done: CompletedProcess;
-  let userDataDir: string;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const requests: Request[] = [];
@@ -134,15 +125,12 @@ describe('public verification page (headless Chromium)', function () {
     this.timeout(180_000);
     t = await startTestStack('pglite');
     done = await completeProcess(t);
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      headless: true,
+    browser = await launchChromium({
       // a Spanish browser: Accept-Language es-ES
       locale: 'es-ES',
       viewport: { width: 900, height: 1000 },
     });
+    context = browser.context;
     context.on('request', (request) => requests.push(request));
     page = await context.newPage();
     page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
@@ -153,9 +141,8 @@ describe('public verification page (headless Chromium)', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await context?.close();
+    await browser?.close();
     await t?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('is served publicly as HTML with a strict CSP, in the language the browser prefers; not a process id is a 404 problem', async function () {
@@ -395,7 +382,7 @@ describe('public verification page (headless Chromium)', function () {
 
     // over 25 MB: refused on the page, nothing uploaded
     const before = posts();
-    const huge = path.join(userDataDir, 'huge.pdf');
+    const huge = path.join(mkdtempSync(path.join(os.tmpdir(), 'testigo-huge-')), 'huge.pdf');
     closeSync(openSync(huge, 'w'));
     truncateSync(huge, 25 * 1024 * 1024 + 1); // sparse: the page reads only its size
     const run = await currentRun(page);

@@ -93,6 +93,16 @@ const alive = (pid: number) => {
 /** The dev server npm start runs, by the pid file beside its database. */
 const devServerPid = (dataDir: string) => (JSON.parse(readFileSync(path.join(dataDir, 'temporal', 'dev-server.pid'), 'utf8')) as { pid: number }).pid;
 
+/** GET (or POST with a JSON body) against the started app, with its API key. */
+const apiClient =
+  (port: number, apiKey: string) =>
+  (route: string, body?: unknown): Promise<{ status: number; body: any }> =>
+    fetch(`http://127.0.0.1:${port}${route}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
 describe('npm start', function () {
   this.timeout(240_000);
   let env: Record<string, string>;
@@ -129,12 +139,7 @@ describe('npm start', function () {
       assert.ok(name in attributes.customAttributes, `${name} is registered`);
 
     // a verification, approved
-    const api = (route: string, body?: unknown) =>
-      fetch(`http://127.0.0.1:${ports.api}${route}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const api = apiClient(ports.api, apiKey);
     assert.equal((await api('/readyz')).status, 200);
     const created = await api('/v1/verifications', { to: '+34600999888', channel: 'sms' });
     assert.equal(created.status, 201);
@@ -178,12 +183,7 @@ describe('npm start', function () {
   it('after kill -9 of the app, no dev server is left behind and the next start brings back the same data', async () => {
     const first = await npmStart(env);
     const apiKey = /API key\s+(tsk_\S+)/.exec(first.output())![1];
-    const api = (route: string, body?: unknown) =>
-      fetch(`http://127.0.0.1:${ports.api}${route}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const api = apiClient(ports.api, apiKey);
     const created = await api('/v1/verifications', { to: '+34600999777', channel: 'sms' });
     assert.equal(created.status, 201);
 
