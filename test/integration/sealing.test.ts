@@ -6,6 +6,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promiseHooks } from 'node:v8';
 import * as asn1js from 'asn1js';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import * as pkijs from 'pkijs';
@@ -333,5 +334,32 @@ describe('sealing: the seal identity', function () {
     const self = await loadSealIdentity({ dataDir: dir, p12Path: f('x.p12'), p12Password: 'right' });
     assert.equal(self.chain.length, 0);
     assert.equal(new X509Certificate(self.caPem).fingerprint256, new X509Certificate(readFileSync(f('c.pem'))).fingerprint256);
+  });
+
+  it('loads a PKCS#12 under a promise hook like the Temporal worker’s, which reads every settled promise’s constructor', async () => {
+    // The worker installs such a hook for the whole process. Since Node 22, subtle.deriveKey settles a promise without a
+    // constructor, so pkijs's PKCS#12 key derivation made that hook throw an uncaught exception (a crashed worker).
+    const f = (name: string) => path.join(dir, name);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('k.pem'), '-out', f('c.pem'), '-days', '1', '-subj', '/CN=x'], {
+      stdio: 'ignore',
+    });
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', f('k.pem'), '-in', f('c.pem'), '-out', f('x.p12'), '-passout', 'pass:right'], { stdio: 'ignore' });
+    const thrown: string[] = [];
+    const hook = promiseHooks.createHook({
+      settled(promise) {
+        try {
+          void (promise as { constructor: { constructor: unknown } }).constructor.constructor;
+        } catch (error) {
+          thrown.push((error as Error).message);
+        }
+      },
+    });
+    try {
+      const identity = await loadSealIdentity({ dataDir: dir, p12Path: f('x.p12'), p12Password: 'right' });
+      assert.equal(identity.source, 'p12');
+    } finally {
+      hook();
+    }
+    assert.deepEqual(thrown, [], 'no settled promise without a constructor');
   });
 });
