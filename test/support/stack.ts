@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { VerificationService } from '../../services/verifications';
 import { loadConfig } from '../../platform/config';
 import { createPostgresTestDatabase, openDatabase, type DatabaseKind } from '../../platform/db';
-import { freePort } from '../../platform/dev-server';
+import { freePort, type DevServer } from '../../platform/dev-server';
 import { startStack, type Stack } from '../../app/stack';
 import { captureStream } from './logs';
 import { testDevServer } from './dev-server';
@@ -23,6 +24,8 @@ export interface TestStack {
   url: string;
   apiKey: string;
   tenantId: string;
+  /** the PostgreSQL database's URL (postgres kind only): a second process's connection, as a second worker would have */
+  databaseUrl?: string;
   request(
     method: string,
     path: string,
@@ -31,9 +34,19 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestStack> {
-  const devServer = await testDevServer();
-  const pg = kind === 'postgres' ? await createPostgresTestDatabase(process.env.TEST_DATABASE_URL!) : undefined;
+/** For callers outside the test run (the benchmarks): their own dev server, PostgreSQL server and log sink. */
+export interface TestStackOptions {
+  /** default: the test run's shared dev server */
+  devServer?: DevServer;
+  /** the PostgreSQL server a 'postgres' stack creates its database on (default TEST_DATABASE_URL) */
+  postgresUrl?: string;
+  /** default: captured (test/support/logs.ts) */
+  logStream?: Writable;
+}
+
+export async function startTestStack(kind: DatabaseKind, env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
+  const devServer = options.devServer ?? (await testDevServer());
+  const pg = kind === 'postgres' ? await createPostgresTestDatabase(options.postgresUrl ?? process.env.TEST_DATABASE_URL!) : undefined;
   const database = await openDatabase({ url: pg?.url });
   const apiKey = `tsk_test_${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
@@ -45,13 +58,14 @@ export async function startTestStack(kind: DatabaseKind, env: Record<string, str
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const stack = await startStack({ config, api: true, worker: true, database, logStream: captureStream(), sandboxInMemory: true });
+  const stack = await startStack({ config, api: true, worker: true, database, logStream: options.logStream ?? captureStream(), sandboxInMemory: true });
   const url = stack.url!;
   return {
     stack,
     url,
     apiKey,
     tenantId: 'default',
+    databaseUrl: pg?.url,
     async request(method, route, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       const key = options.apiKey === undefined ? apiKey : options.apiKey;
@@ -86,12 +100,12 @@ export function verificationService(t: TestStack): VerificationService {
 }
 
 /** Polls until `probe` returns a value (not undefined), for effects that arrive asynchronously. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000, pollMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
