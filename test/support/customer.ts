@@ -16,7 +16,8 @@ export interface HandsetMessage {
 
 export class SandboxCustomer {
   constructor(
-    private readonly t: TestStack,
+    /** a test stack, or anything that reaches the sandbox's control API the same way */
+    private readonly t: Pick<TestStack, 'request'>,
     readonly phone: string,
   ) {}
 
