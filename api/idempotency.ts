@@ -61,10 +61,13 @@ export function addIdempotency(app: FastifyInstance, prisma: PrismaClient) {
       if (Date.now() - existing.createdAt.getTime() < ABANDONED_AFTER_MS) {
         throw new HttpProblem(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is still being processed.');
       }
-      await prisma.idempotencyKey.updateMany({
+      // Taking over an abandoned key is a compare-and-set on its start time: of two requests (maybe on two API
+      // processes) that find it abandoned together, one takes it and the other is told it is in progress.
+      const taken = await prisma.idempotencyKey.updateMany({
         where: { tenantId, key, responseStatus: null, createdAt: existing.createdAt },
         data: { createdAt: new Date() },
       });
+      if (taken.count !== 1) throw new HttpProblem(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is still being processed.');
       request.idempotencyKey = key;
       return;
     }
