@@ -9,8 +9,8 @@
 //    The provider's status webhooks (and the projection writes they alone cause) are ours only: counted
 //    and printed, not mirrored in the baseline.
 // 2. Reaction: a button tap posted as a signed Cloud API webhook (*Received & reviewed*, *I accept*) →
-//    the next outbound message reaching the provider (the sandbox handset's SSE event, as bench/run.ts
-//    measures it), beside the bare equivalent: signal → the activity at the same position in the shape
+//    the next outbound message reaching the provider (the sandbox handset's SSE event, as
+//    bench/scenarios/reaction.ts measures it), beside the bare equivalent: signal → the activity at the same position in the shape
 //    starts running. Each sample starts with the handset and the workflow quiet (every business message
 //    read, no task or activity pending), so the first handset event after the POST is that message;
 //    these processes stop waiting for their code (sealing and delivery are measured in 1).
@@ -21,17 +21,14 @@
 // bench itself, as bench/meta.ts does. Each tap goes out as soon as its prompt shows on the handset
 // (status sent or later), woken by the sandbox's SSE stream rather than by polling.
 //
-// Run alone (own dev server and stack): node --import tsx bench/contracts.ts
+// Run alone (own dev server and stack): npm run bench -- --only contracts (bench/scenarios/contracts.ts)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Stack } from '../app/stack';
+import type { HandsetMessage } from '../test/support/customer';
 import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
 import { processWorkflowId } from '../shared/process';
 import { bareContractWorkflow, replySignal, type BareContractActivities, type BareContractShape } from './bare-contract';
@@ -103,18 +100,8 @@ export interface ContractBenchResult {
 
 // ---- the customer's side ------------------------------------------------------------------------
 
-interface HandsetMessage {
-  id: string;
-  from: 'business' | 'customer';
-  type: string;
-  text?: string;
-  buttons?: Array<{ id: string; title: string }>;
-  at: string;
-  status: string;
-}
-
 let phoneSeq = Math.floor(Math.random() * 9_000_000);
-/** Spanish mobiles in the 71x range: apart from bench/run.ts's 6xx handsets */
+/** Spanish mobiles in the 71x range: apart from the other scenarios' 6xx handsets (test/support/customer.ts) */
 const nextPhone = () => `+3471${String(phoneSeq++ % 10_000_000).padStart(7, '0')}`;
 
 /** what a real handset shows (Meta would let the customer tap it): sent, delivered or read */
@@ -597,49 +584,4 @@ export function formatContracts(r: ContractBenchResult | Error): string {
       `p99 ≤ ${BUDGET_REACTION_P99_MS} ms — ${r.reactionAll.ours.p99 <= BUDGET_REACTION_P99_MS ? 'MET' : 'NOT MET'} (p99 ${f(r.reactionAll.ours.p99)} ms)`,
     `(contract phase: ${f(r.seconds)} s)`,
   ].join('\n');
-}
-
-// ---- run alone ----------------------------------------------------------------------------------
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { loadConfig } = await import('../platform/config');
-  const { openDatabase } = await import('../platform/db');
-  const { freePort, startDevServer } = await import('../platform/dev-server');
-  const { startStack } = await import('../app/stack');
-  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-  const devServer = await startDevServer({ uiPort: false, log });
-  const database = await openDatabase({});
-  const apiKey = `tsk_bench_${randomBytes(16).toString('hex')}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'testigo-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    PORT: String(await freePort()),
-    DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: devServer.address,
-    TEMPORAL_TASK_QUEUE: `testigo-bench-${randomBytes(4).toString('hex')}`,
-    API_KEY: apiKey,
-    LOG_LEVEL: 'warn',
-  });
-  const stack = await startStack({
-    config,
-    api: true,
-    worker: true,
-    database,
-    sandboxInMemory: true,
-    logStream: new Writable({ write: (_c, _e, done) => done() }),
-  });
-  const http = new BenchHttp(stack.url!, apiKey);
-  let failed = false;
-  try {
-    console.log(formatContracts(await benchContracts({ stack, http, temporalAddress: devServer.address, log })));
-  } catch (error) {
-    failed = true;
-    console.error(error);
-  } finally {
-    http.close();
-    await stack.stop();
-    await database.close();
-    await devServer.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-  process.exit(failed ? 1 : 0);
 }
