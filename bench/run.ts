@@ -117,7 +117,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
   try {
     for (const scenario of options.scenarios) {
       log(`— scenario ${scenario.name} —`);
+      const started = performance.now();
       reports.set(scenario.name, await scenario.run(h));
+      log(`— scenario ${scenario.name}: ${((performance.now() - started) / 1000).toFixed(1)} s —`);
     }
   } catch (error) {
     await h.fail();
