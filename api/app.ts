@@ -16,12 +16,17 @@ import type { BlobStore } from '../custody/blob-store';
 import type { Jwks } from '../evidence';
 import { ProcessService, type TemplateCheck } from '../services/processes';
 import { EvidenceVerification } from '../services/evidence-verification';
+import { TenantAdmin } from '../services/tenant-admin';
 import { VerificationService } from '../services/verifications';
 import { WebhookIngestion } from '../services/webhook-ingestion';
-import { addBearerAuth } from './auth';
+import { addAdminAuth, addBearerAuth } from './auth';
+import { CODEC_BODY_LIMIT, DEFAULT_BODY_LIMIT, scopeBodyLimit, WEBHOOK_BODY_LIMIT } from './body-limits';
 import { addIdempotency } from './idempotency';
 import { loggerOptions } from './logging';
 import { registerProblemHandlers } from './problem';
+import { perAddressRateLimit, perPrincipalRateLimit } from './rate-limits';
+import { adminKeyRoutes } from './routes/admin-keys';
+import { adminTenantRoutes } from './routes/admin-tenants';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -53,7 +58,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, prisma, temporal } = deps;
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
-    bodyLimit: 30 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // a number of hops as the function Fastify's types accept: trust the `n` proxies nearest to us
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : (config.trustProxy ?? false),
     ajv: {
       // allErrors: a 400 names every bad field, not just the first one.
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
@@ -69,7 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       openapi: '3.1.0',
       info: { title: 'Testigo API', version: '1', description: 'Certified contracting and OTP verification over WhatsApp.' },
       servers: [{ url: config.publicBaseUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Tenant API key' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Tenant API key' },
+          adminAuth: { type: 'http', scheme: 'bearer', description: 'Admin API key (ADMIN_API_KEY, or one an admin issued): /v1/admin only' },
+        },
+      },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
@@ -78,7 +96,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await metricsRoutes(app);
   await app.register(healthRoutes, { prisma, temporalAddress: config.temporal.address! });
-  await app.register(codecRoutes, { prefix: '/codec', codec: deps.codec, token: config.codecToken, uiOrigins: [config.temporalUiUrl] });
+  await app.register(
+    async (codec) => {
+      scopeBodyLimit(codec, CODEC_BODY_LIMIT);
+      await codec.register(codecRoutes, { codec: deps.codec, token: config.codecToken, uiOrigins: [config.temporalUiUrl] });
+    },
+    { prefix: '/codec' },
+  );
 
   await app.register(wellKnownRoutes, { caPem: deps.processes.sealCaPem, jwks: deps.processes.jwks });
 
@@ -93,11 +117,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     businessNumber: config.whatsapp.businessNumber ?? '',
   });
   const verification = new EvidenceVerification({ prisma, blobs: deps.processes.blobs, jwks: deps.processes.jwks, caPem: deps.processes.sealCaPem });
-  await app.register(evidenceRoutes, { verification, public: true });
+  // POST /verify verifies a whole PDF for anyone: limited per client address (TRUST_PROXY says who that is).
+  await app.register(async (publicVerify) => {
+    await perAddressRateLimit(publicVerify, config.rateLimits.publicVerifyPerIpPerMinute);
+    await publicVerify.register(evidenceRoutes, { verification, public: true });
+  });
   await app.register(verifyPageRoutes, { jwks: Boolean(deps.processes.jwks) });
   await app.register(
     async (v1) => {
       addBearerAuth(v1, prisma);
+      await perPrincipalRateLimit(v1, config.rateLimits.perTenantPerMinute);
       addIdempotency(v1, prisma);
       await v1.register(verificationRoutes, { service });
       await v1.register(processRoutes, { service: processes });
@@ -106,10 +135,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  // A sibling of /v1, not inside it: the tenant authentication hook must not run for admin routes.
+  const admin = new TenantAdmin({ prisma, keys: deps.keys });
+  await app.register(
+    async (v1admin) => {
+      addAdminAuth(v1admin, prisma);
+      await perPrincipalRateLimit(v1admin, config.rateLimits.perTenantPerMinute);
+      await v1admin.register(adminTenantRoutes, { admin });
+      await v1admin.register(adminKeyRoutes, { admin });
+    },
+    { prefix: '/v1/admin' },
+  );
 
   const ingestion = new WebhookIngestion({ prisma, temporal, keys: deps.keys, log: app.log });
+  // Webhooks are provider traffic (bursts from a few addresses, retried by the provider): no rate limit, but the
+  // signature is checked before any work and the body is bounded.
   await app.register(
     async (hooks) => {
+      scopeBodyLimit(hooks, WEBHOOK_BODY_LIMIT);
       await hooks.register(whatsappWebhookRoutes, {
         ingestion,
         appSecret: config.whatsapp.appSecret ?? '',

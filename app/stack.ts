@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp, type AppDeps } from '../api/app';
 import { FileBlobStore } from '../custody/file-blob-store';
 import { jwks, type Jwks } from '../evidence/jws';
+import { ensureAdminKey } from '../domain/api-keys';
 import { ensureTenantWithKey } from '../domain/tenants';
 import { AesGcmCodec } from '../platform/codec';
 import type { Config } from '../platform/config';
@@ -116,6 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const keys = loadKeys(config);
   const codec = new AesGcmCodec([{ id: keys.payloadKeyId, key: keys.payload }]);
   if (config.apiKey) await ensureTenantWithKey(db.prisma, keys, 'default', 'Default tenant', config.apiKey);
+  if (config.adminApiKey) await ensureAdminKey(db.prisma, config.adminApiKey);
 
   const connection = await Connection.connect({ address: config.temporal.address });
   await registerSearchAttributes(connection, config.temporal.namespace, logger);

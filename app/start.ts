@@ -4,6 +4,7 @@
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pretty from 'pino-pretty';
+import { newAdminKey } from '../domain/api-keys';
 import { newApiKey } from '../domain/tenants';
 import { ConfigError, loadConfig } from '../platform/config';
 import { startDevServer, type DevServer } from '../platform/dev-server';
@@ -12,11 +13,12 @@ import { startStack } from './stack';
 const started = performance.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-function devApiKey(dataDir: string): string {
-  const file = path.join(dataDir, 'keys', 'dev-api-key');
+/** A development key kept in DATA_DIR/keys/<name> (generated the first time), so restarts keep the same key. */
+function devKey(dataDir: string, name: string, generate: () => string): string {
+  const file = path.join(dataDir, 'keys', name);
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${newApiKey()}\n`, { mode: 0o600 });
+    writeFileSync(file, `${generate()}\n`, { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
 }
@@ -39,7 +41,8 @@ async function main() {
     config.temporal.address = devServer.address;
     config.temporalUiUrl = devServer.uiUrl ?? config.temporalUiUrl;
   }
-  if (!config.apiKey && config.development) config.apiKey = devApiKey(config.dataDir);
+  if (!config.apiKey && config.development) config.apiKey = devKey(config.dataDir, 'dev-api-key', newApiKey);
+  if (!config.adminApiKey && config.development) config.adminApiKey = devKey(config.dataDir, 'dev-admin-api-key', newAdminKey);
 
   const logStream = process.stdout.isTTY ? pretty({ colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }) : undefined;
   const stack = await startStack({ config, api: true, worker: true, logStream });
@@ -66,6 +69,8 @@ async function main() {
   if (stack.config.sms.provider === 'sandbox' || stack.config.whatsapp.provider === 'sandbox') say(`  Sandbox phone  ${config.publicBaseUrl}/sandbox`);
   say(`  Database       ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`}`);
   if (config.development && config.apiKey) say(`  API key        ${config.apiKey}   (development only; set API_KEY to choose it)`);
+  if (config.development && config.adminApiKey)
+    say(`  Admin key      ${config.adminApiKey}   (development only: /v1/admin, testigo tenants|keys; set ADMIN_API_KEY to choose it)`);
   say('');
   say(
     `Try: curl -s ${config.publicBaseUrl}/v1/verifications -H "Authorization: Bearer ${config.development ? config.apiKey : '<key>'}" -H 'content-type: application/json' -d '{"to":"+34600111222","channel":"sms"}'`,

@@ -1,6 +1,6 @@
-// Tenants, their API keys and settings. Keys are random 32-byte secrets shown once; only their SHA-256
-// is stored (a fast hash is right for high-entropy secrets, and makes lookup by hash a unique-index
-// hit). The callback signing secret is sealed at rest and opened only to sign or to show the tenant.
+// Tenants, their settings and the API_KEY bootstrap (keys and their scopes: domain/api-keys.ts). Keys are random
+// 32-byte secrets shown once; only their SHA-256 is stored. The callback signing secret is sealed at rest and opened
+// only to sign or to show the tenant.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -34,12 +34,6 @@ export function newCallbackSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-export async function tenantForApiKey(prisma: PrismaClient, key: string): Promise<TenantRef | undefined> {
-  const row = await prisma.apiKey.findUnique({ where: { keyHash: hashApiKey(key) }, include: { tenant: true } });
-  if (!row || row.revokedAt) return undefined;
-  return { id: row.tenant.id, name: row.tenant.name };
-}
-
 export async function tenantSettings(prisma: PrismaClient, tenantId: string): Promise<TenantSettings> {
   const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { settings: true } });
   return (row?.settings ?? {}) as TenantSettings;
@@ -58,10 +52,11 @@ export async function ensureTenantWithKey(prisma: PrismaClient, keys: Keys, id: 
     update: {},
   });
   const keyHash = hashApiKey(apiKey);
-  await prisma.apiKey.upsert({
+  const key = await prisma.apiKey.upsert({
     where: { keyHash },
-    create: { id: `key_${randomBytes(9).toString('base64url')}`, tenantId: id, keyHash, prefix: apiKey.slice(0, 8) },
+    create: { id: `key_${randomBytes(9).toString('base64url')}`, scope: 'tenant', tenantId: id, keyHash, prefix: apiKey.slice(0, 8) },
     update: {},
   });
+  if (key.scope !== 'tenant' || key.tenantId !== id) throw new Error(`API_KEY is already in use by another tenant or as an admin key: choose another one`);
   return { id: tenant.id, name: tenant.name };
 }

@@ -20,6 +20,20 @@ export interface Config {
     taskQueue: string;
   };
   apiKey?: string;
+  /** ensures an admin-scoped key (manages tenants and keys on /v1/admin) at start; `npm start` generates one in development */
+  adminApiKey?: string;
+  /**
+   * Requests per minute, counted in each API process's memory (0: off). With N API processes a client may reach N
+   * times the limit; a limit shared by every process would need a shared store (README "Tenants and keys").
+   */
+  rateLimits: {
+    /** per tenant (or admin key) on /v1, after authentication */
+    perTenantPerMinute: number;
+    /** per client address on the public POST /verify (a PDF verification each) */
+    publicVerifyPerIpPerMinute: number;
+  };
+  /** Fastify's trustProxy: whom to believe about the client address (X-Forwarded-For); unset → the socket's peer */
+  trustProxy?: boolean | number | string;
   whatsapp: {
     provider: WhatsAppProvider;
     apiBaseUrl: string;
@@ -86,6 +100,22 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = opt(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 turns it off), got "${raw}"`);
+  return Number(raw);
+}
+
+/** TRUST_PROXY: `true`, a number of proxy hops, or addresses/CIDRs (comma-separated) of the proxies to believe. */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string | undefined {
+  const raw = opt(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return undefined;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  return raw;
+}
+
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -146,6 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: opt(env, 'TEMPORAL_TASK_QUEUE') ?? 'testigo',
     },
     apiKey: opt(env, 'API_KEY'),
+    adminApiKey: opt(env, 'ADMIN_API_KEY'),
+    rateLimits: {
+      perTenantPerMinute: count(env, 'RATE_LIMIT_PER_MINUTE', 3000),
+      publicVerifyPerIpPerMinute: count(env, 'VERIFY_RATE_LIMIT_PER_MINUTE', 30),
+    },
+    trustProxy: trustProxy(env),
     whatsapp: whatsappConfig(env, whatsappProvider, ownBase),
     ownBaseUrl: ownBase,
     sms: { ...sms, twilioApiBaseUrl: sms.twilioApiBaseUrl.replace(/\/$/, '') },

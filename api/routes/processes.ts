@@ -107,6 +107,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ service: ProcessService 
   app.post(
     '/processes/:id/cancel',
     {
+      // no body is expected
+      bodyLimit: 1024,
       schema: {
         tags,
         security,

@@ -7,6 +7,7 @@ import type { Keys } from '../../platform/keys';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { LOCALES } from '../../shared/otp';
 import { problemRef } from '../schemas/common';
+import { KB } from '../body-limits';
 
 const SettingsBody = Type.Object(
   {
@@ -53,6 +54,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ prisma: PrismaClient; k
   app.patch(
     '/settings',
     {
+      // three short fields
+      bodyLimit: 4 * KB,
       schema: {
         ...schema,
         summary: 'Change your settings (null clears a field)',

@@ -3,15 +3,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdempotencyHeaders, problemRef } from '../schemas/common';
 import { CheckBody, CheckResponse, CreateVerificationBody, ResendBody, VerificationParams, VerificationResponse } from '../schemas/verifications';
 import type { VerificationService } from '../../services/verifications';
+import { KB } from '../body-limits';
 
 const tags = ['verifications'];
 const security = [{ bearerAuth: [] }];
-const errors = { 400: problemRef, 401: problemRef, 404: problemRef, 409: problemRef, 429: problemRef, 503: problemRef };
+const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef, 413: problemRef, 429: problemRef, 503: problemRef };
+/** a verification request: a phone, a few options, a callback URL (≤ 2 KB) — 16 KB is generous */
+const CREATE_LIMIT = 16 * KB;
+/** a code, a channel, or nothing */
+const SMALL_LIMIT = 1 * KB;
 
 export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: VerificationService }> = async (app, { service }) => {
   app.post(
     '/verifications',
     {
+      bodyLimit: CREATE_LIMIT,
       config: { idempotent: true },
       schema: {
         tags,
@@ -34,6 +40,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
   app.post(
     '/verifications/:id/checks',
     {
+      bodyLimit: SMALL_LIMIT,
       config: { idempotent: true },
       schema: {
         tags,
@@ -52,6 +59,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
   app.post(
     '/verifications/:id/resend',
     {
+      bodyLimit: SMALL_LIMIT,
       schema: {
         tags,
         security,
@@ -68,6 +76,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
   app.post(
     '/verifications/:id/cancel',
     {
+      bodyLimit: SMALL_LIMIT,
       schema: {
         tags,
         security,
