@@ -23,7 +23,7 @@ import { addAdminAuth, addBearerAuth } from './auth';
 import { CODEC_BODY_LIMIT, DEFAULT_BODY_LIMIT, scopeBodyLimit, WEBHOOK_BODY_LIMIT } from './body-limits';
 import { addIdempotency } from './idempotency';
 import { loggerOptions } from './logging';
-import { registerProblemHandlers } from './problem';
+import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } from './problem';
 import { perAddressRateLimit, perPrincipalRateLimit } from './rate-limits';
 import { adminKeyRoutes } from './routes/admin-keys';
 import { adminTenantRoutes } from './routes/admin-tenants';
@@ -73,6 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       plugins: [(ajv: Ajv) => ajv.addFormat('e164', isValidE164)],
     },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerProblemHandlers(app);

@@ -1,5 +1,6 @@
 // RFC 7807 problem details for every error the API returns, so clients get one shape: a type, a
 // title, the status, a detail, and for bad input the list of every offending field.
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { HttpProblem, invalidFields, problemType, type FieldError, type Problem } from '../services/problem';
 
@@ -73,6 +74,48 @@ export function registerProblemHandlers(app: FastifyInstance) {
   );
 }
 
+/**
+ * Fastify's own refusals before routing (a malformed percent-encoding, a path parameter over maxParamLength):
+ * the same problem shape as every other error, not Fastify's default JSON.
+ */
+export function frameworkErrorProblem(error: FastifyError, _request: unknown, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  return sendProblem(reply, { type: problemType(slugOf(error.code)), title: titleOf(status), status, detail: error.message });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers over 16 KB, a malformed request line): answered
+ * as problem+json too, on the raw socket as Fastify's default handler does.
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request took too long to arrive.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request line and headers are over 16 KB.']
+        : [400, 'The request is not valid HTTP.'];
+  const title = status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  const slug = status === 408 ? 'request-timeout' : status === 431 ? 'headers-too-large' : 'bad-request';
+  const body = JSON.stringify({ type: problemType(slug), title, status, detail });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/**
+ * What a multipart reader throws on a body the parser could not read (no boundary, a truncated or malformed part):
+ * the client's mistake, a 400 naming the body — not the 500 an unmapped parser error would become. Errors that
+ * already carry an HTTP status (limits, problems) pass through.
+ */
+export function unreadableMultipart(error: unknown): unknown {
+  if (error instanceof HttpProblem || typeof (error as { statusCode?: unknown })?.statusCode === 'number') return error;
+  return invalidFields([{ path: 'body', in: 'body', message: `is not a readable multipart/form-data body (${(error as Error)?.message ?? 'unknown error'})` }]);
+}
+
 function slugOf(code?: string): string {
   return (code ?? 'bad-request')
     .toLowerCase()
@@ -90,6 +133,7 @@ function titleOf(status: number): string {
         405: 'Method Not Allowed',
         409: 'Conflict',
         413: 'Payload Too Large',
+        414: 'URI Too Long',
         415: 'Unsupported Media Type',
         429: 'Too Many Requests',
       } as Record<number, string>

@@ -43,6 +43,8 @@ export async function codecRoutes(app: FastifyInstance, { codec, token, uiOrigin
     methods: ['POST', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'X-Namespace', 'Authorization', 'Authorization-Extras'],
     credentials: true,
+    // A preflight without Origin is no browser's: answered without CORS headers (204) instead of a text/plain 400.
+    strictPreflight: false,
   });
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;

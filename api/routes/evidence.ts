@@ -12,6 +12,7 @@ import { Type } from 'typebox';
 import type { EvidenceRecord } from '../../evidence/verify-pdf';
 import { HttpProblem, invalidFields } from '../../services/problem';
 import type { EvidenceVerification } from '../../services/evidence-verification';
+import { unreadableMultipart } from '../problem';
 import { problemRef } from '../schemas/common';
 
 /** A sealed document may be 20 MB before sealing; the seal adds a few kilobytes. */
@@ -58,7 +59,7 @@ async function multipartFile(request: FastifyRequest): Promise<void> {
     }
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw error;
+    throw unreadableMultipart(error);
   }
   if (!request.verifyPdf) throw invalidFields([{ path: 'file', in: 'body', message: 'required: the PDF to verify' }]);
 }
@@ -105,6 +106,9 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = 
         if (request.verifyPdf.length === 0) throw invalidFields([{ path: 'body', in: 'body', message: 'empty: send the PDF to verify' }]);
         return verification.pdf(new Uint8Array(request.verifyPdf), processId);
       }
+      // No body at all reaches here unvalidated (the schema applies to JSON only): a 400, not a crash in record().
+      if (request.body === undefined || request.body === null)
+        throw invalidFields([{ path: 'body', in: 'body', message: 'required: {evidence, jws} as JSON, a PDF, or the multipart file field `file`' }]);
       return verification.record(request.body as EvidenceRecord, processId);
     },
   );

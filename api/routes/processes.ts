@@ -8,6 +8,7 @@ import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS } from '../../documents/limits';
 import type { ProcessService } from '../../services/processes';
 import { HttpProblem, invalidFields } from '../../services/problem';
 import { CreateProcessBody, DocumentParams, ListProcessesQuery, ProcessList, ProcessParams, ProcessResponse } from '../schemas/processes';
+import { unreadableMultipart } from '../problem';
 import { IdempotencyHeaders, problemRef } from '../schemas/common';
 
 const tags = ['processes'];
@@ -53,7 +54,7 @@ async function multipartToBody(request: FastifyRequest): Promise<void> {
       throw new HttpProblem(413, 'document-too-large', 'Payload Too Large', `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB.`);
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT')
       throw new HttpProblem(413, 'too-many-parts', 'Payload Too Large', `At most ${MAX_DOCUMENTS} documents.`);
-    throw error;
+    throw unreadableMultipart(error);
   }
   if (!fields || typeof fields !== 'object' || Array.isArray(fields))
     throw invalidFields([{ path: 'process', in: 'body', message: 'required: the process as a JSON object' }]);
