@@ -37,11 +37,17 @@ export class EvidenceVerification {
     return { valid: all.every((c) => c.ok), kind: 'evidence', sha256: '', processId, checks: all };
   }
 
-  /** A certificate or a sealed document, as a PDF file. */
-  async pdf(bytes: Uint8Array, expectedProcessId?: string): Promise<VerificationAnswer> {
-    const result = await verifyPdf(bytes, { ...this.keys, expectedProcessId, evidenceFor: (sha256) => this.evidenceListing(sha256) });
+  /**
+   * A certificate or a sealed document, as a PDF file. With `tenantId` (the authenticated API) custody answers only
+   * for that tenant's processes: another tenant's process is, to this caller, one this deployment holds nothing for.
+   */
+  async pdf(bytes: Uint8Array, expectedProcessId?: string, tenantId?: string): Promise<VerificationAnswer> {
+    const result = await verifyPdf(bytes, { ...this.keys, expectedProcessId, evidenceFor: (sha256) => this.evidenceListing(sha256, tenantId) });
     if (result.kind !== 'certificate' || !result.processId) return result;
-    const issued = await this.deps.prisma.evidenceBundle.findUnique({ where: { processId: result.processId }, select: { certificateSha256: true } });
+    const issued = await this.deps.prisma.evidenceBundle.findFirst({
+      where: { processId: result.processId, ...(tenantId !== undefined ? { process: { tenantId } } : {}) },
+      select: { certificateSha256: true },
+    });
     const custody: PdfCheck = !issued
       ? { name: 'certificate_in_custody', ok: false, detail: `this deployment holds no certificate for process ${result.processId}` }
       : issued.certificateSha256 === result.sha256
@@ -56,9 +62,9 @@ export class EvidenceVerification {
   }
 
   /** The evidence in custody that lists `sha256` as a sealed document, if any. */
-  private async evidenceListing(sha256: string): Promise<EvidenceRecord | undefined> {
+  private async evidenceListing(sha256: string, tenantId?: string): Promise<EvidenceRecord | undefined> {
     const document = await this.deps.prisma.processDocument.findFirst({
-      where: { signedSha256: sha256 },
+      where: { signedSha256: sha256, ...(tenantId !== undefined ? { process: { tenantId } } : {}) },
       select: { process: { select: { evidence: { select: { evidenceSha256: true, jwsSha256: true } } } } },
     });
     const bundle = document?.process.evidence;

@@ -104,7 +104,8 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<EvidenceRoutesOptions> = 
       const { processId } = request.query as { processId?: string };
       if (request.verifyPdf) {
         if (request.verifyPdf.length === 0) throw invalidFields([{ path: 'body', in: 'body', message: 'empty: send the PDF to verify' }]);
-        return verification.pdf(new Uint8Array(request.verifyPdf), processId);
+        // the API answers custody questions about the caller's own processes only (the public page: about any)
+        return verification.pdf(new Uint8Array(request.verifyPdf), processId, isPublic ? undefined : request.tenant.id);
       }
       // No body at all reaches here unvalidated (the schema applies to JSON only): a 400, not a crash in record().
       if (request.body === undefined || request.body === null)
