@@ -1,0 +1,24 @@
+// The fixed budget of the hostile-input suites: runs per route (scaled by HOSTILE_RUNS), and the seed to
+// replay a failure (fast-check prints `seed` and `path` when a property fails: HOSTILE_SEED=… HOSTILE_PATH=…).
+import type fc from 'fast-check';
+import type { CapturedRoute } from './support/routes';
+
+const scale = Number(process.env.HOSTILE_RUNS ?? 1);
+
+/** Routes that take input get the most runs; HEAD twins and static assets a few. */
+export function runsFor(route: CapturedRoute): number {
+  const base =
+    route.method === 'HEAD' ? 3 : route.url.startsWith('/docs') ? 4 : route.schema?.body || route.method === 'POST' || route.method === 'PATCH' ? 30 : 10;
+  return Math.max(1, Math.round(base * scale));
+}
+
+export function fcParameters(numRuns: number): fc.Parameters<unknown> {
+  return {
+    numRuns,
+    ...(process.env.HOSTILE_SEED ? { seed: Number(process.env.HOSTILE_SEED) } : {}),
+    ...(process.env.HOSTILE_PATH ? { path: process.env.HOSTILE_PATH } : {}),
+    // shrinking replays requests against a live stack: bounded, the failing input is printed either way
+    interruptAfterTimeLimit: 120_000,
+    markInterruptAsFailure: true,
+  };
+}
