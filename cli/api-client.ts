@@ -9,23 +9,26 @@ export const DEFAULT_URL = 'http://localhost:3000';
 export interface ApiConfig {
   baseUrl: string;
   apiKey?: string;
+  /** where the key came from, named when the API refuses it (default TESTIGO_API_KEY) */
+  keySource?: string;
 }
 
 /** TESTIGO_URL without its trailing slash; a usage error when it is not an http(s) URL. */
-export function baseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const raw = env.TESTIGO_URL?.trim() || DEFAULT_URL;
+export function baseUrl(env: NodeJS.ProcessEnv = process.env, given?: string): string {
+  const source = given?.trim() ? '--url' : 'TESTIGO_URL';
+  const raw = given?.trim() || env.TESTIGO_URL?.trim() || DEFAULT_URL;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`TESTIGO_URL "${raw}" is not a URL (e.g. ${DEFAULT_URL})`);
+    throw new UsageError(`${source} "${raw}" is not a URL (e.g. ${DEFAULT_URL})`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`TESTIGO_URL "${raw}" must be http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${source} "${raw}" must be http:// or https://`);
   return raw.replace(/\/+$/, '');
 }
 
 /** The configuration of a command that needs the API key: a usage error, before any request, when it is missing. */
-export function apiConfig(command: string, env: NodeJS.ProcessEnv = process.env): Required<ApiConfig> {
+export function apiConfig(command: string, env: NodeJS.ProcessEnv = process.env): Required<Omit<ApiConfig, 'keySource'>> {
   const apiKey = env.TESTIGO_API_KEY?.trim();
   if (!apiKey) {
     throw new UsageError(
@@ -75,7 +78,8 @@ async function problemError(response: Response, config: ApiConfig): Promise<CliE
   const lines = [`${response.status} ${problem?.title ?? response.statusText}${detail}`];
   if (!problem) lines[0] += text ? ` — ${text.slice(0, 300)}` : '';
   for (const field of problem?.errors ?? []) lines.push(`  ${field.path ?? '?'}${field.in ? ` (${field.in})` : ''}: ${field.message ?? ''}`);
-  if (response.status === 401) lines.push(`  check TESTIGO_API_KEY (it is sent as the bearer key to ${config.baseUrl})`);
+  if (response.status === 401 || response.status === 403)
+    lines.push(`  check ${config.keySource ?? 'TESTIGO_API_KEY'} (it is sent as the bearer key to ${config.baseUrl})`);
   return new CliError(lines.join('\n'), EXIT.failed);
 }
 

@@ -10,9 +10,12 @@ Commands:
   process show ID         a process's status, documents, events and certificate
   certificate ID          download a completed process's evidence certificate
   ca                      download the deployment's CA certificate (the trust anchor for verify --ca)
+  tenants create|list|show    manage tenants (admin key)
+  keys create|list|revoke     manage a tenant's API keys (admin key)
   help [COMMAND]          this help, or a command's
 
-Environment (API commands): TESTIGO_URL (default http://localhost:3000), TESTIGO_API_KEY (process, certificate).
+Environment (API commands): TESTIGO_URL (default http://localhost:3000), TESTIGO_API_KEY (process, certificate),
+TESTIGO_ADMIN_KEY (tenants, keys).
 verify never uses the network.
 
 Exit status: 0 done (verify: valid, anchored to --ca); 1 a check failed, or the API refused or is unreachable;
@@ -79,4 +82,41 @@ for \`testigo verify --ca\`, and prints its SHA-256 fingerprint to compare with 
 
 Environment: TESTIGO_URL (default http://localhost:3000).`;
 
-export const HELPS: Record<string, string> = { verify: VERIFY_HELP, process: PROCESS_HELP, certificate: CERTIFICATE_HELP, ca: CA_HELP };
+const ADMIN_ENV = `Options of every subcommand:
+  --admin-key KEY         the admin API key (default: TESTIGO_ADMIN_KEY; prefer the variable, options show in ps)
+  --url URL               the API (default: TESTIGO_URL, else http://localhost:3000)
+  --json                  print the API's answer as JSON
+
+An admin key is the server's ADMIN_API_KEY (npm start prints a development one). It manages tenants and keys only:
+it cannot act as a tenant.`;
+
+export const TENANTS_HELP = `Usage: testigo tenants create --name NAME [--id ID]
+       testigo tenants list
+       testigo tenants show ID
+
+  create   a tenant and its first API key, printed once (Testigo keeps only its hash)
+    --name NAME   the tenant's name (in messages when it sets no brand)
+    --id ID       your own id for it (letters, digits, _ and -; default a generated ten_…)
+  list     every tenant, with how many active keys it has
+  show     one tenant
+
+${ADMIN_ENV}`;
+
+export const KEYS_HELP = `Usage: testigo keys create --tenant ID
+       testigo keys list --tenant ID
+       testigo keys revoke --tenant ID KEY_ID
+
+  create   a new API key for the tenant, printed once (Testigo keeps only its hash)
+  list     the tenant's keys: id, prefix, created, last used (to the minute), revoked — never the keys
+  revoke   revoke a key: every API process refuses it from the next request on (revoking twice is fine)
+
+${ADMIN_ENV}`;
+
+export const HELPS: Record<string, string> = {
+  verify: VERIFY_HELP,
+  process: PROCESS_HELP,
+  certificate: CERTIFICATE_HELP,
+  ca: CA_HELP,
+  tenants: TENANTS_HELP,
+  keys: KEYS_HELP,
+};

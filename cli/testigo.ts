@@ -1,8 +1,9 @@
 // `testigo`: the command line (issue 8 §3). `verify` works offline with the same pure verifiers the API runs;
-// `process start|show`, `certificate` and `ca` call the API. Run it as `npx testigo …` (package.json "bin" →
-// cli/testigo.mjs, which registers tsx) or `node --import tsx cli/testigo.ts …`.
+// `process start|show`, `certificate` and `ca` call the API; `tenants` and `keys` the admin API. Run it as
+// `npx testigo …` (package.json "bin" → cli/testigo.mjs, which registers tsx) or `node --import tsx cli/testigo.ts …`.
 import { pathToFileURL } from 'node:url';
 import { CliError, EXIT, UsageError } from './args';
+import { keysCommand, tenantsCommand } from './admin-commands';
 import { caCommand, certificateCommand, processCommand } from './api-commands';
 import { HELP, HELPS } from './help';
 import { err, out } from './output';
@@ -29,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
         return await certificateCommand(args);
       case 'ca':
         return await caCommand(args);
+      case 'tenants':
+        return await tenantsCommand(args);
+      case 'keys':
+        return await keysCommand(args);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
