@@ -73,6 +73,29 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads ADMIN_API_KEY, the rate limits (0 turns one off) and TRUST_PROXY, naming a bad value', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.adminApiKey, undefined);
+    assert.deepEqual(defaults.rateLimits, { perTenantPerMinute: 3000, publicVerifyPerIpPerMinute: 30 });
+    assert.equal(defaults.trustProxy, undefined);
+    const set = loadConfig({ ADMIN_API_KEY: 'tsa_x', RATE_LIMIT_PER_MINUTE: '0', VERIFY_RATE_LIMIT_PER_MINUTE: '12', TRUST_PROXY: '10.0.0.0/8,127.0.0.1' });
+    assert.equal(set.adminApiKey, 'tsa_x');
+    assert.deepEqual(set.rateLimits, { perTenantPerMinute: 0, publicVerifyPerIpPerMinute: 12 });
+    assert.equal(set.trustProxy, '10.0.0.0/8,127.0.0.1');
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, undefined);
+    for (const name of ['RATE_LIMIT_PER_MINUTE', 'VERIFY_RATE_LIMIT_PER_MINUTE']) {
+      for (const bad of ['-1', '1.5', 'lots', '0x10']) {
+        assert.throws(
+          () => loadConfig({ [name]: bad }),
+          (e: Error) => e instanceof ConfigError && e.message.includes(name),
+          `${name}=${bad}`,
+        );
+      }
+    }
+  });
+
   it('treats empty variables as unset', () => {
     const c = loadConfig({ PORT: '', HOST: '', SMS_PROVIDER: '', WHATSAPP_PROVIDER: '', TEMPORAL_NAMESPACE: '', API_KEY: '' });
     assert.equal(c.port, 3000);
