@@ -49,6 +49,12 @@ const { issueEvidence } = proxyActivities<Activities>({
 
 /** Processes started before the evidence existed replay without it (their histories have no such step). */
 export const EVIDENCE_PATCH = 'evidence-certificate-v1';
+/**
+ * Found by the kill -9 harness: a status callback scheduled after the read-model write resolved made replay depend on
+ * when concurrent publishes' local activities resolved (a third of processes failed replay with TMPRL1100 after a
+ * worker restart, and a status could be announced twice). Since this patch a publish issues its commands first.
+ */
+export const PUBLISH_PATCH = 'publish-commands-before-save-v1';
 
 export async function processWorkflow(input: ProcessInput): Promise<ProcessState> {
   const callbacks: Promise<unknown>[] = [];
@@ -97,6 +103,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
 
   const project = async () => {
     const snapshot = state();
+    if (patched(PUBLISH_PATCH)) {
+      // Every command of a publish is issued now, before the read-model write (a local activity) is awaited: what
+      // runs after that await runs when the local activity resolves, which on replay is not the moment it resolved
+      // the first time. A status change is also claimed now, so two publishes never both announce it.
+      if (snapshot.status !== published) {
+        published = snapshot.status;
+        upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
+        setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+        callback('process.status_changed');
+      }
+      await saveProcessState({ processId: input.processId, ...snapshot });
+      return;
+    }
+    // Histories from before PUBLISH_PATCH: the callback was scheduled after the write resolved.
     if (snapshot.status !== published) {
       upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
       setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
