@@ -7,7 +7,7 @@ import { sendOnce } from '../messaging/outbox';
 import type { SendOptions, TemplateComponent } from '../providers/whatsapp';
 import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './provider-failure';
-import { currentSendKey } from './send-key';
+import { currentSendKey, recordDeadline } from './send-key';
 
 export type WhatsAppMessage =
   | { kind: 'text'; body: string }
@@ -37,21 +37,26 @@ export async function sendWhatsAppMessage(
     throw ApplicationFailure.nonRetryable('the 24-hour window is closed: send a template', 'TemplateRequired');
   }
   try {
-    const sent = await sendOnce(prisma, { ...currentSendKey(), channel: 'whatsapp', provider: whatsapp.provider, to }, async () => {
-      const messageId =
-        message.kind === 'text'
-          ? await whatsapp.sendText(to, message.body, options)
-          : message.kind === 'buttons'
-            ? await whatsapp.sendButtons(to, message, options)
-            : message.kind === 'document'
-              ? await whatsapp.sendDocument(
-                  to,
-                  { mediaId: 'media' in message ? await message.media() : message.mediaId, filename: message.filename, caption: message.caption },
-                  options,
-                )
-              : await whatsapp.sendTemplate(to, message, options);
-      return { messageId, status: 'accepted' };
-    });
+    const sent = await sendOnce(
+      prisma,
+      { ...currentSendKey(), channel: 'whatsapp', provider: whatsapp.provider, to },
+      async () => {
+        const messageId =
+          message.kind === 'text'
+            ? await whatsapp.sendText(to, message.body, options)
+            : message.kind === 'buttons'
+              ? await whatsapp.sendButtons(to, message, options)
+              : message.kind === 'document'
+                ? await whatsapp.sendDocument(
+                    to,
+                    { mediaId: 'media' in message ? await message.media() : message.mediaId, filename: message.filename, caption: message.caption },
+                    options,
+                  )
+                : await whatsapp.sendTemplate(to, message, options);
+        return { messageId, status: 'accepted' };
+      },
+      { recordUntil: recordDeadline() },
+    );
     return { messageId: sent.messageId, replayed: sent.replayed };
   } catch (error) {
     throw toActivityFailure(error);

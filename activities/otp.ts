@@ -6,7 +6,7 @@ import { tenantSettings } from '../domain/tenants';
 import type { SendOtpInput, SendOtpResult } from '../shared/otp';
 import type { ActivityDeps } from './deps';
 import { toActivityFailure } from './provider-failure';
-import { currentSendKey } from './send-key';
+import { currentSendKey, recordDeadline } from './send-key';
 
 export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, publicBaseUrl }: ActivityDeps) {
   return {
@@ -29,14 +29,19 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
       try {
         if (input.channel === 'whatsapp') {
           // Authentication template with a copy-code button; Meta renders the text and the expiry.
-          const sent = await sendOnce(prisma, { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to }, async () => ({
-            messageId: await whatsapp.sendAuthenticationCode(
-              input.to,
-              { name: (await tenantSettings(prisma, input.tenantId)).otpTemplate ?? templates.otpTemplate, language: input.locale, code },
-              { correlationId: input.subjectId },
-            ),
-            status: 'accepted',
-          }));
+          const sent = await sendOnce(
+            prisma,
+            { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to },
+            async () => ({
+              messageId: await whatsapp.sendAuthenticationCode(
+                input.to,
+                { name: (await tenantSettings(prisma, input.tenantId)).otpTemplate ?? templates.otpTemplate, language: input.locale, code },
+                { correlationId: input.subjectId },
+              ),
+              status: 'accepted',
+            }),
+            { recordUntil: recordDeadline() },
+          );
           return {
             codeHash: row.codeHash,
             send: {
@@ -50,8 +55,11 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
         }
         const expiresInMinutes = Math.ceil((Date.parse(input.expiresAt) - Date.now()) / 60_000);
         const body = otpSmsText({ locale: input.locale, brand: input.brand, code, expiresInMinutes });
-        const sent = await sendOnce(prisma, { ...sendKey, channel: 'sms', provider: sms.provider, to: input.to }, () =>
-          sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
+        const sent = await sendOnce(
+          prisma,
+          { ...sendKey, channel: 'sms', provider: sms.provider, to: input.to },
+          () => sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
+          { recordUntil: recordDeadline() },
         );
         return {
           codeHash: row.codeHash,

@@ -7,3 +7,12 @@ export function currentSendKey(): { key: string; workflowId: string } {
   if (!workflowId) throw new Error('sends run only as workflow activities');
   return { key: `${workflowId}:${info.activityId}`, workflowId };
 }
+
+/**
+ * Until when a send may keep retrying its outbox write after the provider accepted (messaging/outbox.ts): 2 s before
+ * this attempt's start-to-close timeout, after which the server would start another attempt.
+ */
+export function recordDeadline(): number {
+  const info = Context.current().info;
+  return info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs - 2_000;
+}

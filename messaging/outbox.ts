@@ -1,7 +1,10 @@
 // Idempotent sends. Providers take no idempotency key, so each send is recorded under a key that is
 // stable across activity retries (workflow id + activity id): a retry finds the provider's message id
-// and returns it instead of sending again. (A crash between the provider's accept and our write can
-// still duplicate one message; nothing short of provider support closes that gap.)
+// and returns it instead of sending again. Once the provider has answered, the message id is written
+// until the write succeeds (a database restart or a dropped connection must not fail the activity, whose
+// retry would send again). What remains: a crash of the worker itself between the provider's accept and
+// that write (a few milliseconds on the local stack) duplicates one message on the retry; nothing short
+// of provider support closes that gap (see the README, "Crash safety").
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SentMessage } from '../providers/sms';
 import { lastAdvance, statusesBefore, type DeliveryStatus } from '../shared/delivery-status';
@@ -15,19 +18,51 @@ export interface OutboxEntry {
   to: string;
 }
 
-export async function sendOnce(prisma: PrismaClient, entry: OutboxEntry, send: () => Promise<SentMessage>): Promise<SentMessage & { replayed: boolean }> {
+export interface SendOnceOptions {
+  /**
+   * Until when (epoch ms) the provider's message id is retried into the database after a successful send: before
+   * the activity's start-to-close timeout, or the server would start a second attempt meanwhile. Default 30 s.
+   */
+  recordUntil?: number;
+}
+
+export async function sendOnce(
+  prisma: PrismaClient,
+  entry: OutboxEntry,
+  send: () => Promise<SentMessage>,
+  options: SendOnceOptions = {},
+): Promise<SentMessage & { replayed: boolean }> {
   const existing = await prisma.outboundMessage.findUnique({ where: { key: entry.key } });
-  if (existing?.providerMessageId) return { messageId: existing.providerMessageId, status: existing.status, replayed: true };
+  if (existing?.providerMessageId) {
+    // an earlier try sent and recorded it; statuses that came before that record are still claimed here
+    const recorded = { messageId: existing.providerMessageId, status: existing.status };
+    return { ...(await claimEarlyStatuses(prisma, entry, recorded)), replayed: true };
+  }
   if (!existing) {
     await prisma.outboundMessage.createMany({ data: [{ ...entry, status: 'sending' }], skipDuplicates: true });
   }
+  let sent: SentMessage;
   try {
-    const sent = await send();
-    await prisma.outboundMessage.update({ where: { key: entry.key }, data: { providerMessageId: sent.messageId, status: sent.status, error: undefined } });
-    return { ...(await claimEarlyStatuses(prisma, entry, sent)), replayed: false };
+    sent = await send();
   } catch (error) {
     await prisma.outboundMessage.update({ where: { key: entry.key }, data: { status: 'send_failed', error: { message: (error as Error).message } } });
     throw error;
+  }
+  // The provider has the message: from here a failure must never reach the send-failed path above, and the write
+  // of its id is retried rather than left to an activity retry that would send it again.
+  await recordSent(prisma, entry.key, sent, options.recordUntil ?? Date.now() + 30_000);
+  return { ...(await claimEarlyStatuses(prisma, entry, sent)), replayed: false };
+}
+
+async function recordSent(prisma: PrismaClient, key: string, sent: SentMessage, until: number): Promise<void> {
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+    try {
+      await prisma.outboundMessage.update({ where: { key }, data: { providerMessageId: sent.messageId, status: sent.status, error: undefined } });
+      return;
+    } catch (error) {
+      if (Date.now() + wait > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
