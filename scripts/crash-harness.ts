@@ -5,7 +5,9 @@
 //   npm run crash                                  everything (about 30-40 minutes on 2 cores)
 //   npm run crash -- --topology split --victim worker --step sealing,delivery
 //   npm run crash -- --keep                        keep each run's data and logs
+//   npm run crash -- --window                      also show the duplicate window (a kill inside a send)
 import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { formatTable, runMatrix, STEPS, VICTIMS, type Step, type Topology, type Victim } from '../test/support/crash-harness';
 
 const { values } = parseArgs({
@@ -14,6 +16,7 @@ const { values } = parseArgs({
     victim: { type: 'string' },
     step: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    window: { type: 'boolean', default: false },
   },
 });
 const list = (raw: string | undefined) => raw?.split(',').map((s) => s.trim());
@@ -23,12 +26,15 @@ const victims = list(values.victim) as Victim[] | undefined;
 for (const t of topologies) if (!(t in VICTIMS)) throw new Error(`unknown topology ${t} (split, start)`);
 for (const s of steps) if (!STEPS.includes(s)) throw new Error(`unknown step ${s} (${STEPS.join(', ')})`);
 
+// the cells replay every history in this process: only warnings (a failed replay says why) from the SDK
+Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const started = Date.now();
 const results = await runMatrix({
   topologies,
   steps,
   victims: victims && Object.fromEntries(topologies.map((t) => [t, victims.filter((v) => (VICTIMS[t] as readonly string[]).includes(v))])),
   keep: values.keep,
+  window: values.window,
   log: (line) => console.log(line),
 });
 console.log(formatTable(results));

@@ -10,7 +10,13 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { AesGcmCodec } from '../../platform/codec';
 import { freePort } from '../../platform/dev-server';
+import { deriveKeys } from '../../platform/keys';
+import { processWorkflowId } from '../../shared/process';
+import { workflowBundle } from '../../worker/create-worker';
 import { AppProcess, Cluster, devServerPidOf, alive, until, type PrivatePostgres, type TemporalServer } from './cluster';
 import { newPhone, samplePdf, SandboxCustomer, type HandsetMessage } from './customer';
 import { startSandboxProvider, type SandboxProvider } from './sandbox-provider';
@@ -132,6 +138,11 @@ export interface Deployment {
   cluster: Cluster;
   sandbox: SandboxProvider;
   callbacks: Awaited<ReturnType<typeof callbackEndpoint>>;
+  /** the Temporal frontend and the payload key, to read and replay histories */
+  temporalAddress: string;
+  payloadKey: string;
+  /** the pid a kill of the victim hits now */
+  pidOf(victim: Victim): number | undefined;
   /** kill -9 of the victim; resolves once it is gone */
   kill(victim: Victim): Promise<void>;
   /** starts it again; resolves once it serves */
@@ -151,23 +162,25 @@ export async function deploy(topology: Topology, cluster: Cluster, log: (line: s
   cluster.onStop(() => sandbox.close());
   const callbacks = await callbackEndpoint();
   cluster.onStop(() => callbacks.close());
+  const payloadKey = randomBytes(32).toString('base64');
   const common = {
     DATA_DIR: path.join(cluster.dir, 'data'),
     PORT: String(port),
     PUBLIC_BASE_URL: url,
     API_KEY: apiKey,
-    PAYLOAD_KEY: randomBytes(32).toString('base64'),
+    PAYLOAD_KEY: payloadKey,
     LOG_LEVEL: 'info',
     TEMPLATE_STATUS_TTL: '1s',
     ...sandbox.env(),
   };
 
   if (topology === 'start') {
+    const devPort = await freePort();
     const env = {
       ...common,
       TEMPORAL_ADDRESS: '',
       DATABASE_URL: '',
-      TEMPORAL_DEV_PORT: String(await freePort()),
+      TEMPORAL_DEV_PORT: String(devPort),
       TEMPORAL_UI_PORT: String(await freePort()),
     };
     const app = cluster.app({ role: 'start', env, url });
@@ -182,6 +195,9 @@ export async function deploy(topology: Topology, cluster: Cluster, log: (line: s
       cluster,
       sandbox,
       callbacks,
+      temporalAddress: `127.0.0.1:${devPort}`,
+      payloadKey,
+      pidOf: (victim) => (victim === 'app' ? app.pid : devServerPidOf(common.DATA_DIR)),
       async kill(victim) {
         if (victim === 'app') {
           const devServer = devServerPidOf(common.DATA_DIR);
@@ -225,6 +241,9 @@ export async function deploy(topology: Topology, cluster: Cluster, log: (line: s
     cluster,
     sandbox,
     callbacks,
+    temporalAddress: temporal.address,
+    payloadKey,
+    pidOf: (victim) => parts[victim].pid,
     kill: (victim) => parts[victim].kill9(),
     restart: (victim) => parts[victim].start(),
     stop: () => cluster.stop(),
@@ -386,7 +405,8 @@ export async function runCell(d: Deployment, step: Step, victim: Victim, log: (l
   };
   const tap = async (title: string) => {
     const message = await until(
-      () => customer.chat().then((c) => c.filter((m) => m.from === 'business' && m.buttons?.some((b) => b.title === title)).at(-1)),
+      // a message the handset shows (the provider reported it sent), not one still only accepted
+      () => customer.chat().then((c) => c.filter((m) => m.from === 'business' && m.status !== 'accepted' && m.buttons?.some((b) => b.title === title)).at(-1)),
       `"${title}"`,
       180_000,
       50,
@@ -518,6 +538,9 @@ async function checkCell(
   if (perType('verification.approved', c.verificationId) !== 1)
     fail(`verification.approved arrived under ${perType('verification.approved', c.verificationId)} event ids`);
 
+  // Every history replays against the code (what the restarted worker had to do, and will do after any restart)
+  failures.push(...(await replayFailures(d, [processWorkflowId(c.processId), `verification-${c.verificationId}`])));
+
   // Evidence and custody: the originals are byte for byte what was uploaded; the certificate and both sealed
   // documents verify (seal, chain, JWS, custody)
   for (const [i, doc] of (p.documents as any[]).entries()) {
@@ -535,6 +558,28 @@ async function checkCell(
   return failures;
 }
 
+/** Replays each workflow's full history with today's workflow code; a TMPRL1100 here is a process stuck after a restart. */
+async function replayFailures(d: Deployment, workflowIds: string[]): Promise<string[]> {
+  const keys = deriveKeys(Buffer.from(d.payloadKey, 'base64'));
+  const codec = new AesGcmCodec([{ id: keys.payloadKeyId, key: keys.payload }]);
+  const connection = await Connection.connect({ address: d.temporalAddress });
+  const failures: string[] = [];
+  try {
+    const client = new Client({ connection });
+    for (const workflowId of workflowIds) {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      try {
+        await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: { payloadCodecs: [codec] } }, history, workflowId);
+      } catch (error) {
+        failures.push(`${workflowId} does not replay: ${/\[TMPRL\d+\][^"]*/.exec((error as Error).message)?.[0] ?? (error as Error).message.slice(0, 200)}`);
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+  return failures;
+}
+
 const failedChecks = (body: any) =>
   Array.isArray(body?.checks)
     ? body.checks
@@ -542,6 +587,65 @@ const failedChecks = (body: any) =>
         .map((x: any) => `${x.name}: ${x.detail}`)
         .join('; ')
     : JSON.stringify(body).slice(0, 200);
+
+// ───────────────────────────── the duplicate window ─────────────────────────────
+
+export interface WindowProbe {
+  topology: Topology;
+  victim: Victim;
+  /** copies of the opt-in template at the handset */
+  copies: number;
+  /** the outbox row was "sending", without the provider's id, when the kill hit */
+  detail: string;
+}
+
+/**
+ * Kills the process that runs the worker at the one moment the outbox cannot cover: the provider has stored the
+ * opt-in template (the sandbox's store listener runs before it answers the HTTP request) and the activity has not
+ * yet written the provider's message id. The activity's retry (after its start-to-close timeout, the worker being
+ * dead) finds no id and sends again: the handset shows the template twice. This is the residual window documented in
+ * messaging/outbox.ts, shown here on purpose; the matrix's kills are placed outside it.
+ */
+export async function runWindowProbe(d: Deployment, victim: Victim, log: (line: string) => void = () => undefined): Promise<WindowProbe> {
+  const api = (method: string, route: string, options: Parameters<typeof call>[3] = {}) => call(d.url, method, route, { apiKey: d.apiKey, ...options });
+  const phone = newPhone();
+  let killed = false;
+  const unsubscribe = d.sandbox.store.subscribe((changed) => {
+    if (killed || changed !== phone || !d.sandbox.store.whatsappFor(phone).some((m) => m.from === 'business')) return;
+    killed = true;
+    process.kill(d.pidOf(victim)!, 'SIGKILL'); // synchronously: before the provider's answer leaves
+  });
+  try {
+    const created = await api('POST', '/v1/processes', {
+      body: {
+        reference: `WINDOW-${randomBytes(3).toString('hex')}`,
+        customer: { phone, name: 'Ana García', locale: 'en' },
+        optIn: { mode: 'whatsapp' },
+        documents: [{ name: 'contract.pdf', contentBase64: (await samplePdf()).toString('base64') }],
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    log(`  window probe (${VICTIM_LABEL[victim]}): process ${created.body.id}`);
+    await until(() => (killed ? true : undefined), 'the opt-in at the provider', 120_000);
+    await d.kill(victim); // waits until it is gone
+    await d.restart(victim);
+    // the activity is retried once its start-to-close timeout (2 min) passes: wait for the process to move on
+    const process_ = await until(
+      async () => {
+        const { body } = await api('GET', `/v1/processes/${created.body.id}`);
+        return (body.messages ?? []).some((m: any) => m.purpose === 'opt_in') ? body : undefined;
+      },
+      'the opt-in send to be retried and recorded',
+      300_000,
+      500,
+    );
+    const copies = d.sandbox.store.whatsappFor(phone).filter((m) => m.from === 'business').length;
+    const recorded = (process_.messages as any[]).filter((m) => m.purpose === 'opt_in').map((m) => m.messageId);
+    return { topology: d.topology, victim, copies, detail: `${copies} opt-in template(s) at the handset; the process recorded ${recorded.join(', ')}` };
+  } finally {
+    unsubscribe();
+  }
+}
 
 // ───────────────────────────── the matrix ─────────────────────────────
 
@@ -554,11 +658,14 @@ export interface MatrixOptions {
   log?: (line: string) => void;
   /** keep the cluster directories (data, logs) after the run */
   keep?: boolean;
+  /** also run the duplicate-window probe (worker / npm start process killed inside a send) */
+  window?: boolean;
 }
 
 export interface MatrixResult {
   topology: Topology;
   cells: CellResult[];
+  window?: WindowProbe;
   dir: string;
 }
 
@@ -584,6 +691,11 @@ export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixResu
           `    ${cell.ok ? 'ok' : 'FAILED'} — kill at: ${cell.moment}${cell.recoveryMs ? `; completed ${(cell.recoveryMs / 1000).toFixed(1)} s after the kill` : ''}`,
         );
         for (const f of cell.failures) log(`      ✗ ${f}`);
+      }
+      if (options.window) {
+        const probe = await runWindowProbe(d, topology === 'split' ? 'worker' : 'app', log);
+        results.at(-1)!.window = probe;
+        log(`    window probe: ${probe.detail}`);
       }
     } finally {
       await cluster.stop();
@@ -621,6 +733,10 @@ export function formatTable(results: MatrixResult[]): string {
       out.push(
         `- ${STEP_LABEL[cell.step]} × ${VICTIM_LABEL[cell.victim]}: ${cell.moment}${cell.callbacks.retries ? `; ${cell.callbacks.retries} callback retr${cell.callbacks.retries === 1 ? 'y' : 'ies'} with the same event id` : ''}${cell.unanswered ? `; ${cell.unanswered} customer message(s) never answered 2xx` : ''}`,
       );
+    if (results.find((r) => r.topology === topology)?.window) {
+      const w = results.find((r) => r.topology === topology)!.window!;
+      out.push(`\nDuplicate-window probe (${VICTIM_LABEL[w.victim]} killed while the provider stores the opt-in, before the outbox write): ${w.detail}`);
+    }
     if (cells.some((c) => !c.ok)) out.push(`\nData and logs kept in ${dir}`);
   }
   return out.join('\n');
