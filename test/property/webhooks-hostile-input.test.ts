@@ -116,7 +116,7 @@ for (const kind of databases()) {
       t = await startTestStack(kind);
       secret = t.stack.config.whatsapp.appSecret!;
       await createFixture(t);
-      baseline = await settle(t.stack.db.prisma);
+      baseline = await settle(t.stack.db.prisma, 1_500);
       fixtureWorkflows = [
         ...(await t.stack.db.prisma.verification.findMany({ select: { workflowId: true } })).map((r) => r.workflowId),
         ...(await t.stack.db.prisma.process.findMany({ select: { workflowId: true } })).map((r) => r.workflowId),

@@ -23,6 +23,34 @@ const message = (m: object) => ({
 });
 
 describe('WhatsApp webhook normalisation', () => {
+  it('skips what is malformed instead of throwing: a signed body of any shape is acknowledged without effect', () => {
+    for (const body of [null, 5, 'x', [], { entry: 5 }, { entry: [null, { changes: 'x' }] }, { entry: [{ changes: [{ field: 'messages', value: [] }] }] }]) {
+      assert.deepEqual(whatsappEvents(body, 'cloud'), [], JSON.stringify(body));
+    }
+    const broken = meta([
+      {
+        statuses: [
+          { id: 'wamid.A', status: 'delivered', timestamp: 'NaN' },
+          { id: 7, status: 'delivered', timestamp: '1763700000' },
+          { id: 'wamid.B', status: 'constructor', timestamp: '1763700000' },
+          { id: 'wamid.C', status: 'failed', timestamp: '1763700000', errors: [{ code: '131026', title: 5 }, null] },
+        ],
+        messages: [
+          { id: 'wamid.D', from: 34600111222, timestamp: '1763700000', type: 'text' },
+          { id: 'wamid.E', from: '34600111222', timestamp: '1e309', type: 'text' },
+          { id: 'wamid.F', from: '34600111222', timestamp: '1763700000', type: 'interactive', interactive: { button_reply: 'yes' } },
+        ],
+      },
+    ]);
+    const events = whatsappEvents(broken, 'cloud');
+    assert.deepEqual(
+      events.map((e) => e.messageId),
+      ['wamid.C', 'wamid.F'],
+    );
+    assert.deepEqual((events[0] as { errors?: unknown }).errors, [{ code: 131026, title: undefined, details: undefined }]);
+    assert.equal(events[1].kind === 'message' && events[1].type, 'unsupported');
+  });
+
   it('reads a text', () => {
     const [event] = whatsappEvents(meta([message({ type: 'text', text: { body: 'hola' } })]), 'cloud');
     assert.deepEqual(event, {
