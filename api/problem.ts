@@ -89,6 +89,9 @@ export function frameworkErrorProblem(error: FastifyError, _request: unknown, re
  */
 export function clientErrorProblem(error: Error & { code?: string }, socket: Duplex) {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // the answer to a HEAD carries no body (a client reading one would take it for the next response)
+  const raw = (error as { rawPacket?: unknown }).rawPacket;
+  const head = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
   const [status, detail] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'The request took too long to arrive.']
@@ -100,7 +103,7 @@ export function clientErrorProblem(error: Error & { code?: string }, socket: Dup
   const body = JSON.stringify({ type: problemType(slug), title, status, detail });
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   }
   socket.destroy(error);

@@ -289,6 +289,10 @@ for (const kind of databases()) {
           assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
           assert.equal(res.json.status, status);
         }
+        // the same refusal to a HEAD has no body (one would corrupt the client's reading of the connection)
+        const head = await send(t.url, { method: 'HEAD', path: `/verify/${'x'.repeat(20_000)}`, headers: {} });
+        assert.equal(head.status, 431);
+        assert.equal(head.text, '');
       });
 
       it('a CORS preflight without Origin at the codec server is not a text/plain 400', async () => {
