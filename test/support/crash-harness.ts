@@ -286,8 +286,9 @@ const countEvents = (o: Observation, type: string) => (o.process?.events ?? []).
 
 /**
  * When to kill, per step: a test of what has been observed (the process as the API shows it, the handset) and how
- * to describe the moment. Sends are killed once the provider's answer is recorded (no message in flight), so
- * every kill is at a well-defined point; `windowProbe` kills inside a send instead (see runWindowProbe).
+ * to describe the moment. A kill waits until every message at the handset is recorded by the process (no send
+ * between the provider's accept and the outbox write), so every kill is at a well-defined point; runWindowProbe
+ * kills inside that window instead.
  */
 const TRIGGERS: Record<Exclude<Step, 'callback'>, { fires: (o: Observation) => boolean; moment: (o: Observation) => string }> = {
   opt_in_sent: {
@@ -389,9 +390,10 @@ export async function runCell(d: Deployment, step: Step, victim: Victim, log: (l
     const trigger = TRIGGERS[step];
     while (watching && killedAt === undefined) {
       const o = await observe();
-      if (o.process && trigger.fires(o)) {
-        const inFlight = unrecorded(o);
-        await killNow(trigger.moment(o) + (inFlight.length ? ` (${inFlight.length} send(s) at the handset not yet recorded)` : ''));
+      // Outside the outbox's residual window by construction: no request at the provider, and every message at the
+      // handset is one the process has recorded (so its outbox write is done).
+      if (o.process && trigger.fires(o) && unrecorded(o).length === 0 && d.sandbox.inFlight() === 0) {
+        await killNow(trigger.moment(o));
         return;
       }
       await new Promise((r) => setTimeout(r, 20));

@@ -11,6 +11,8 @@ import { SandboxStore } from '../../sandbox/store';
 export interface SandboxProvider {
   url: string;
   store: SandboxStore;
+  /** requests to the provider being handled now (a send the provider may accept after its sender died) */
+  inFlight(): number;
   /** the variables that point the app's processes at this provider */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -22,6 +24,9 @@ export const LONG_RETRIES = [100, 200, 400, 800, 1600, ...Array.from({ length: 9
 export async function startSandboxProvider(options: { appUrl: string; retryDelaysMs?: number[]; statusDelayMs?: number }): Promise<SandboxProvider> {
   const store = new SandboxStore();
   const app: FastifyInstance = Fastify({ bodyLimit: 30 * 1024 * 1024 });
+  let inFlight = 0;
+  app.addHook('onRequest', async () => void inFlight++);
+  app.addHook('onResponse', async () => void inFlight--);
   await app.register(sandboxPlugin, {
     prefix: '/sandbox',
     store,
@@ -42,6 +47,7 @@ export async function startSandboxProvider(options: { appUrl: string; retryDelay
   return {
     url,
     store,
+    inFlight: () => inFlight,
     env: () => ({ WHATSAPP_API_BASE_URL: `${url}/sandbox/graph`, TWILIO_API_BASE_URL: `${url}/sandbox/twilio` }),
     close: () => app.close(),
   };
