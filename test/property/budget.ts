@@ -3,7 +3,9 @@
 import type fc from 'fast-check';
 import type { CapturedRoute } from './support/routes';
 
-const scale = Number(process.env.HOSTILE_RUNS ?? 1);
+/** Every run count is multiplied by this: 0.4 by default keeps a suite near a minute per database kind in CI. */
+export const HOSTILE_SCALE = Number(process.env.HOSTILE_RUNS ?? 0.4);
+const scale = HOSTILE_SCALE;
 
 /** Routes that take input get the most runs; HEAD twins and static assets a few. */
 export function runsFor(route: CapturedRoute): number {

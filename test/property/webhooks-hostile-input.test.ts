@@ -13,9 +13,9 @@ import { changedTables, rowCounts, settle, type Counts } from './support/effects
 import { send, type RawResponse } from './support/http';
 import { hostileString, wrongValue, applyBreak, pointers } from './support/schema-arbitraries';
 import { createFixture } from './fixture';
-import { fcParameters } from './budget';
+import { fcParameters, HOSTILE_SCALE } from './budget';
 
-const RUNS = Math.max(1, Math.round(60 * Number(process.env.HOSTILE_RUNS ?? 1)));
+const RUNS = Math.max(1, Math.round(60 * HOSTILE_SCALE));
 /** what a signed event may add: the inbox row of each event, and the customer's 24-hour window */
 const EVENT_TABLES = ['inbox_event', 'conversation_window'];
 
