@@ -4,11 +4,8 @@
 // database. Admin and tenant keys cannot stand in for each other. Also: what the exact (uncached) lookup costs.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { startStack, type Stack } from '../../app/stack';
-import { openDatabase, type Database } from '../../platform/db';
-import { freePort } from '../../platform/dev-server';
-import { capturedLogs, captureStream } from '../support/logs';
-import { databases, startTestStack, type TestStack } from '../support/stack';
+import { capturedLogs } from '../support/logs';
+import { databases, startSecondApi, startTestStack, type TestStack } from '../support/stack';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -159,27 +156,17 @@ for (const kind of databases()) {
 
     if (kind === 'postgres') {
       describe('two API processes on one PostgreSQL database', function () {
-        let second: Stack;
-        let secondDb: Database;
+        let second: Awaited<ReturnType<typeof startSecondApi>>;
         let secondUrl: string;
 
         before(async function () {
           this.timeout(60_000);
-          // its own connection pool and its own app: nothing shared with the first stack but the database
-          secondDb = await openDatabase({ url: t.databaseUrl! });
-          second = await startStack({
-            config: { ...t.stack.config, port: await freePort() },
-            api: true,
-            database: secondDb,
-            logStream: captureStream(),
-            sandboxInMemory: true,
-          });
-          secondUrl = second.url!;
+          second = await startSecondApi(t);
+          secondUrl = second.url;
         });
         after(async function () {
           this.timeout(30_000);
           await second?.stop();
-          await secondDb?.close();
         });
 
         it('a key revoked through one API process is refused by the very next request on the other', async () => {

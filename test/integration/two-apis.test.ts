@@ -3,11 +3,7 @@
 // client, no worker) is started on the first stack's database and task queue, and requests are spread over both.
 // PGlite lives inside one process, so this is the PostgreSQL case only.
 import assert from 'node:assert/strict';
-import { startStack, type Stack } from '../../app/stack';
-import { freePort } from '../../platform/dev-server';
-import { openDatabase, type Database } from '../../platform/db';
-import { captureStream } from '../support/logs';
-import { databases, startTestStack, type TestStack } from '../support/stack';
+import { databases, startSecondApi, startTestStack, type TestStack } from '../support/stack';
 
 const uniquePhone = () => `+3461${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
@@ -15,21 +11,13 @@ for (const kind of databases().filter((k) => k === 'postgres'))
   describe(`two API processes on one PostgreSQL (${kind})`, function () {
     this.timeout(120_000);
     let t: TestStack;
-    let secondDb: Database;
-    let second: Stack;
+    let second: Awaited<ReturnType<typeof startSecondApi>>;
     /** the same request as `t.request`, sent to API number `n % 2` */
     let on: (n: number, method: string, route: string, options?: { body?: unknown; headers?: Record<string, string> }) => ReturnType<TestStack['request']>;
 
     before(async () => {
       t = await startTestStack(kind);
-      secondDb = await openDatabase({ url: t.databaseUrl, migrate: false });
-      second = await startStack({
-        config: { ...t.stack.config, port: await freePort() },
-        api: true,
-        database: secondDb,
-        logStream: captureStream(),
-        sandboxInMemory: true,
-      });
+      second = await startSecondApi(t);
       on = async (n, method, route, options = {}) => {
         if (n % 2 === 0) return t.request(method, route, options);
         const response = await fetch(`${second.url}${route}`, {
@@ -42,7 +30,6 @@ for (const kind of databases().filter((k) => k === 'postgres'))
     });
     after(async () => {
       await second?.stop();
-      await secondDb?.close();
       await t?.stop();
     });
 

@@ -99,6 +99,30 @@ export function verificationService(t: TestStack): VerificationService {
   return new VerificationService({ prisma: t.stack.db.prisma, temporal: t.stack.client, taskQueue: t.stack.config.temporal.taskQueue, keys: t.stack.keys });
 }
 
+/**
+ * A second API process on a PostgreSQL test stack's database: its own Fastify app, connection pool and Temporal client
+ * (no worker), sharing nothing with the first but the database and the task queue — as two API processes behind a load
+ * balancer. PGlite lives inside one process, so only for the 'postgres' kind.
+ */
+export async function startSecondApi(t: TestStack): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!t.databaseUrl) throw new Error('a second API process needs a PostgreSQL test stack');
+  const database = await openDatabase({ url: t.databaseUrl, migrate: false });
+  const stack = await startStack({
+    config: { ...t.stack.config, port: await freePort() },
+    api: true,
+    database,
+    logStream: captureStream(),
+    sandboxInMemory: true,
+  });
+  return {
+    url: stack.url!,
+    async stop() {
+      await stack.stop();
+      await database.close();
+    },
+  };
+}
+
 /** Polls until `probe` returns a value (not undefined), for effects that arrive asynchronously. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000, pollMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
