@@ -48,7 +48,7 @@ export class WebhookIngestion {
     // Events of one batch are independent; statuses of one message stay correct in any order.
     await Promise.all(
       events.map(async (event) => {
-        const outcome = await this.ingestOne(event);
+        const outcome = await this.ingestOne(withoutNul(event));
         if (outcome === 'duplicate') result.duplicates++;
         else if (outcome) result.routed++;
       }),
@@ -193,4 +193,15 @@ export class WebhookIngestion {
 /** A code as people type it in a chat: spaces and dashes between digit groups do not count. */
 function typedCode(text: string): string {
   return text.replace(/[\s-]/g, '');
+}
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000 (the insert fails: a 500, and the provider retries forever). No
+ * provider sends it in an id or a message, so a NUL is dropped from every string of an event before it is stored.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  return value;
 }

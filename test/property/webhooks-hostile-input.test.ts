@@ -256,6 +256,38 @@ for (const kind of databases()) {
       }
     });
 
+    it('a signed event with a NUL in its id or text is stored without it, not a 500 (PostgreSQL text cannot hold U+0000; found by this suite in CI)', async () => {
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '200000000000002',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  metadata: { phone_number_id: '100000000000001' },
+                  messages: [{ id: `wamid.nul\u0000${Date.now()}`, from: '34699000333', timestamp: '1763700000', type: 'text', text: { body: 'a\u0000b' } }],
+                  statuses: [{ id: 'wamid.\u0000', status: 'delivered', timestamp: '1763700000', recipient_id: '34699000333' }],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const raw = Buffer.from(body);
+      const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+      const res = await send(t.url, {
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+        body: raw,
+      });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.received, 2);
+      baseline = await settle(t.stack.db.prisma, 1_500);
+    });
+
     describe('regressions found by the route suite', () => {
       it('a multipart body without a boundary, or truncated, is a 400 naming the body (was a 500)', async () => {
         for (const path of ['/v1/evidence/verify', '/verify', '/v1/processes']) {
