@@ -14,10 +14,14 @@ export function runsFor(route: CapturedRoute): number {
   return Math.max(1, Math.round(base * scale));
 }
 
+const DEFAULT_SEED = 20261130;
+
 export function fcParameters(numRuns: number): fc.Parameters<unknown> {
   return {
     numRuns,
-    ...(process.env.HOSTILE_SEED ? { seed: Number(process.env.HOSTILE_SEED) } : {}),
+    // CI replays one fixed seed, so a red build is reproducible and never a roll of the dice; HOSTILE_SEED=random
+    // explores new inputs (run it when changing a route: it found the NUL-byte 500 that way).
+    ...(process.env.HOSTILE_SEED === 'random' ? {} : { seed: Number(process.env.HOSTILE_SEED ?? DEFAULT_SEED) }),
     ...(process.env.HOSTILE_PATH ? { path: process.env.HOSTILE_PATH } : {}),
     // shrinking replays requests against a live stack: bounded, the failing input is printed either way
     interruptAfterTimeLimit: 120_000,
