@@ -128,6 +128,18 @@ for (const kind of databases()) {
       await t?.stop();
     });
 
+    /** A WhatsApp webhook signed with the app secret, as Meta sends it. */
+    function postSignedWhatsApp(body: string): Promise<RawResponse> {
+      const raw = Buffer.from(body);
+      const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+      return send(t.url, {
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+        body: raw,
+      });
+    }
+
     /** Signals received by the fixture's workflows: a generated webhook must not add one. */
     async function signalsReceived(): Promise<number> {
       let n = 0;
@@ -192,14 +204,7 @@ for (const kind of databases()) {
       await fc.assert(
         fc.asyncProperty(signedWhatsAppBody, async (body) => {
           const from = capturedLogs.length;
-          const raw = Buffer.from(body);
-          const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-          const res = await send(t.url, {
-            method: 'POST',
-            path: '/webhooks/whatsapp',
-            headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-            body: raw,
-          });
+          const res = await postSignedWhatsApp(body);
           await judged(res, `signed POST /webhooks/whatsapp ${body.slice(0, 300)}`, [400, 413]);
           if (res.status === 200) assert.equal(res.json?.routed, 0, `routed to a workflow: ${body.slice(0, 300)}`);
           noErrorLogs(from, body.slice(0, 300));
@@ -275,14 +280,7 @@ for (const kind of databases()) {
           },
         ],
       });
-      const raw = Buffer.from(body);
-      const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-      const res = await send(t.url, {
-        method: 'POST',
-        path: '/webhooks/whatsapp',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-        body: raw,
-      });
+      const res = await postSignedWhatsApp(body);
       assert.equal(res.status, 200, res.text);
       assert.equal(res.json.received, 2);
       baseline = await settle(t.stack.db.prisma, 1_500);
