@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PayloadCodec } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { heartbeatInterceptors } from './heartbeat-interceptor';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -40,6 +41,7 @@ export async function createWorker({ connection, namespace, taskQueue, codec, de
     workflowBundle: await workflowBundle(),
     activities: createActivities(deps),
     dataConverter: { payloadCodecs: [codec] },
+    interceptors: { activity: [heartbeatInterceptors] },
     // On shutdown, running activities get this long to finish, then are cancelled; after the force
     // time the worker stops regardless (a provider call cannot hold a deployment hostage).
     shutdownGraceTime: '5 seconds',

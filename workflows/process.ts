@@ -19,7 +19,7 @@ import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
 import { cancelProcessUpdate, processStateQuery, type ProcessCallbackType, type ProcessInput, type ProcessState, type ProcessStatus } from '../shared/process';
 import { STATUS } from '../shared/search-attributes';
 import { AcceptanceStep } from './steps/acceptance-step';
-import { clearConversationWait } from './steps/activities';
+import { clearConversationWait, HEARTBEAT_TIMEOUT } from './steps/activities';
 import { ConsentStep } from './steps/consent-step';
 import { Conversation, ProcessEnded } from './steps/conversation';
 import { OptInStep } from './steps/opt-in-step';
@@ -44,6 +44,7 @@ const { deliverProcessCallback } = proxyActivities<Activities>({
 // cannot be issued still completed, and says so by having none.
 const { issueEvidence } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 

@@ -12,7 +12,7 @@ import { canonicalBytes, verifyEvidence } from '../../evidence';
 import { jwkThumbprint } from '../../evidence/jws';
 import { verifyPdf } from '../../evidence/verify-pdf';
 import { loadSealIdentity } from '../../sealing';
-import { processStateQuery } from '../../shared/process';
+import { processStateQuery, processWorkflowId } from '../../shared/process';
 import { PHONE, REFERENCE, STATUS } from '../../shared/search-attributes';
 import { callbackReceiver } from '../support/callback-receiver';
 import { pdfsig, pyhankoValidate } from '../support/pdf-validators';
@@ -737,5 +737,37 @@ describe('Signing processes with a time-stamp authority (TSA_URL)', function () 
     await checkEvidence(t, process.id, issued.certificate, tsa);
     // one token per sealed document, one over the chain head, one for the certificate's seal
     assert.ok(tsa.requests >= process.documents.length + 2, `${tsa.requests} TSA requests`);
+  });
+
+  // Without heartbeats a worker killed mid-seal left the process waiting out the whole 2-minute start-to-close
+  // timeout before another worker retried; with them, Temporal gives up on a silent worker after 30 s.
+  it('a seal waiting on a slow TSA heartbeats to Temporal; every long activity is scheduled with a heartbeat timeout', async function () {
+    this.timeout(90_000);
+    const { process, customer } = await create(t);
+    await upToOtp(customer);
+    tsa.mode = 'hold';
+    await customer.type(await customer.smsCode());
+    const handle = t.stack.client.workflow.getHandle(processWorkflowId(process.id));
+    try {
+      const sealing = await eventually(async () => {
+        const { raw } = await handle.describe();
+        return raw.pendingActivities?.find((a) => a.activityType?.name === 'sealProcessDocument' && a.lastHeartbeatTime);
+      }, 'a heartbeat from the sealing activity');
+      assert.equal(sealing.attempt, 1, 'the first attempt, still running');
+    } finally {
+      tsa.release();
+    }
+    await processStatus(t, process.id, 'completed', 30_000);
+    await eventually(async () => (await t.request('GET', `/v1/processes/${process.id}`)).body.certificate, 'the certificate');
+    const long = new Set(['sendProcessMessage', 'sendProcessDocument', 'sealProcessDocument', 'issueEvidence']);
+    const scheduled = (await handle.fetchHistory()).events!.flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a && long.has(a.activityType!.name!) ? [{ type: a.activityType!.name!, heartbeat: Number(a.heartbeatTimeout?.seconds ?? 0) }] : [];
+    });
+    assert.deepEqual([...new Set(scheduled.map((a) => a.type))].sort(), [...long].sort());
+    assert.deepEqual(
+      scheduled.filter((a) => a.heartbeat !== 30),
+      [],
+    );
   });
 });

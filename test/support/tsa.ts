@@ -20,7 +20,8 @@ const REFUSAL = Buffer.from(
   }).toBER(false),
 );
 
-export type TsaMode = 'ok' | 'reject' | 'garbage' | 'http-error';
+/** `hold`: requests wait, unanswered, until `release()` (a slow TSA keeps an activity running) */
+export type TsaMode = 'ok' | 'reject' | 'garbage' | 'http-error' | 'hold';
 
 export interface TestTsa {
   url: string;
@@ -29,6 +30,8 @@ export interface TestTsa {
   caPath: string;
   mode: TsaMode;
   requests: number;
+  /** answers the held requests and every later one */
+  release(): void;
   stop(): Promise<void>;
 }
 
@@ -115,11 +118,16 @@ export async function startTestTsa(): Promise<TestTsa> {
   writeFileSync(f('serial'), '01\n');
 
   let n = 0;
+  const held: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       tsa.requests++;
+      if (tsa.mode === 'hold') held.push(answer);
+      else answer();
+    });
+    function answer() {
       if (req.method !== 'POST' || req.headers['content-type'] !== 'application/timestamp-query') {
         res.writeHead(415).end();
         return;
@@ -137,7 +145,7 @@ export async function startTestTsa(): Promise<TestTsa> {
       } catch (err) {
         res.writeHead(500).end(String(err));
       }
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const tsa: TestTsa = {
@@ -146,7 +154,12 @@ export async function startTestTsa(): Promise<TestTsa> {
     caPath: f('ca.pem'),
     mode: 'ok',
     requests: 0,
+    release: () => {
+      tsa.mode = 'ok';
+      for (const answer of held.splice(0)) answer();
+    },
     stop: async () => {
+      tsa.release();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
