@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { hashCode } from '../domain/otp-code';
 import { findOptInToken, optInTokenHash } from '../documents/click-to-chat';
 import type { Keys } from '../platform/keys';
-import type { PrismaClient } from '../prisma/generated/client';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
 import {
   inboundMessageSignal,
   messageStatusSignal,
@@ -35,6 +35,13 @@ export interface IngestionDeps {
   log: { info(details: object, message: string): void };
 }
 
+/** Where an inbound message goes, and what its workflow expects of it (button, otp, text, opt_in_token). */
+interface Route {
+  workflowId: string;
+  subjectId: string;
+  expects: string;
+}
+
 /** A status for a message we have not recorded yet: left unprocessed for the send to claim (messaging/outbox.ts). */
 const NOT_YET_OURS = Symbol('not yet ours');
 
@@ -56,44 +63,77 @@ export class WebhookIngestion {
     return result;
   }
 
-  /** @returns 'duplicate', the workflow id it was routed to, or undefined */
+  /**
+   * Two statements a new event, around its signal: one records it and reads what routing needs, one marks it done
+   * (the kill -9 harness and the bench count on both). Redeliveries are absorbed twice over: the inbox's unique event
+   * key stops a finished one here, and workflows ignore a message id or a status they already have.
+   * @returns 'duplicate', the workflow id it was routed to, or undefined
+   */
   private async ingestOne(event: ProviderEvent): Promise<string | undefined | 'duplicate'> {
-    const { prisma } = this.deps;
     const stored = { ...event, ...(event.kind === 'message' && event.text !== undefined ? { text: undefined, textSha256: sha256(event.text) } : {}) };
-    const inserted = await prisma.inboxEvent.createMany({
-      data: [
-        {
-          id: `evt_${randomBytes(12).toString('base64url')}`,
-          provider: event.provider,
-          channel: event.channel,
-          eventKey: event.eventKey,
-          kind: event.kind,
-          messageId: event.messageId,
-          payload: stored as object,
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 0) {
-      const existing = await prisma.inboxEvent.findUnique({ where: { eventKey: event.eventKey } });
-      // processed: a redelivery has no second effect. Unprocessed (we crashed half-way): finish it.
-      if (existing?.processedAt) return 'duplicate';
-    }
-    const routedTo = event.kind === 'status' ? await this.applyStatus(event) : await this.applyInbound(event);
+    const routedTo = event.kind === 'status' ? await this.applyStatus(event, stored) : await this.applyInbound(event, stored);
+    if (routedTo === 'duplicate') return routedTo;
     if (routedTo === NOT_YET_OURS) return undefined;
     // Only if nobody finished it meanwhile: a send that claimed this early status already recorded where it went.
-    await prisma.inboxEvent.updateMany({
-      where: { eventKey: event.eventKey, processedAt: null },
-      data: { processedAt: new Date(), routedTo: routedTo ?? null },
-    });
+    await this.deps.prisma.$executeRaw`
+      UPDATE inbox_event SET processed_at = ${new Date()}, routed_to = ${routedTo ?? null}::text
+       WHERE event_key = ${event.eventKey} AND processed_at IS NULL`;
     return routedTo;
   }
 
-  private async applyStatus(event: StatusEvent): Promise<string | undefined | typeof NOT_YET_OURS> {
+  /**
+   * The inbox row, inserted unless its event key is there already (a redelivery): a data-modifying CTE for the
+   * one statement that also does the event's own work; the SELECT beside it sees the table as it was before.
+   */
+  private insertInbox(event: ProviderEvent, stored: object) {
+    return Prisma.sql`INSERT INTO inbox_event (id, provider, channel, event_key, kind, message_id, payload)
+      VALUES (${`evt_${randomBytes(12).toString('base64url')}`}, ${event.provider}, ${event.channel}, ${event.eventKey}, ${event.kind},
+              ${event.messageId}, ${JSON.stringify(stored)}::jsonb)
+      ON CONFLICT (event_key) DO NOTHING RETURNING id`;
+  }
+
+  private async applyStatus(event: StatusEvent, stored: object): Promise<string | 'duplicate' | typeof NOT_YET_OURS> {
     const { prisma } = this.deps;
-    const message = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.messageId } });
-    // A fast provider can call back before our send recorded its message id: the send claims it then.
-    if (!message) return NOT_YET_OURS;
+    const errors = event.errors?.length ? event.errors : undefined;
+    // One statement: the inbox row, the message's status moved forward (never back: only from a status before it),
+    // and the workflow that sent the message.
+    const [row] = await prisma.$queryRaw<Array<{ inserted: number; processed_at: Date | null; workflow_id: string | null }>>`
+      WITH inserted AS (${this.insertInbox(event, stored)}),
+      advanced AS (
+        UPDATE outbound_message
+           SET status = ${event.status}, status_at = ${new Date(event.at)}, updated_at = ${new Date()},
+               error_code = COALESCE(${errors ? String(errors[0].code) : null}::text, error_code),
+               error = COALESCE(${errors ? JSON.stringify(errors) : null}::jsonb, error)
+         WHERE provider_message_id = ${event.messageId} AND status IN (${Prisma.join(statusesBefore(event.status))})
+      )
+      SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+             (SELECT processed_at FROM inbox_event WHERE event_key = ${event.eventKey}) AS processed_at,
+             (SELECT workflow_id FROM outbound_message WHERE provider_message_id = ${event.messageId} LIMIT 1) AS workflow_id`;
+    if (!row.inserted && row.processed_at) return 'duplicate';
+    // A fast provider can call back before our send recorded its message id, and the send may have recorded it
+    // while the statement above ran (its snapshot predates the record, the send's claim of early statuses may
+    // predate our commit): look once more now that the inbox row is committed. Found: ours. Still not: the
+    // send's claim, which comes after its record, will see the row.
+    const workflowId = row.workflow_id ?? (await this.advanceLate(event));
+    if (!workflowId) return NOT_YET_OURS;
+    // Signalled even when it does not move the message forward (a `delivered` overtaken by `read`: providers'
+    // callbacks race): the row's status stays monotonic, workflows act only on forward moves, but the process keeps
+    // every receipt with its own time for the evidence.
+    await this.signal(workflowId, messageStatusSignal, {
+      messageId: event.messageId,
+      status: event.status,
+      at: event.at,
+      channel: event.channel,
+      errors: event.errors,
+    });
+    return workflowId;
+  }
+
+  /** The status of a message whose id was recorded after the inbox statement looked: applied as the statement would. */
+  private async advanceLate(event: StatusEvent): Promise<string | undefined> {
+    const { prisma } = this.deps;
+    const message = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.messageId }, select: { key: true, workflowId: true } });
+    if (!message) return undefined;
     await prisma.outboundMessage.updateMany({
       where: { key: message.key, status: { in: statusesBefore(event.status) } },
       data: {
@@ -102,21 +142,32 @@ export class WebhookIngestion {
         ...(event.errors?.length ? { errorCode: String(event.errors[0].code), error: event.errors as object[] } : {}),
       },
     });
-    // Signalled even when it does not move the message forward (a `delivered` overtaken by `read`: providers'
-    // callbacks race): the row's status stays monotonic, workflows act only on forward moves, but the process keeps
-    // every receipt with its own time for the evidence.
-    await this.signal(message.workflowId, messageStatusSignal, {
-      messageId: event.messageId,
-      status: event.status,
-      at: event.at,
-      channel: event.channel,
-      errors: event.errors,
-    });
     return message.workflowId;
   }
 
-  private async applyInbound(event: InboundEvent): Promise<string | undefined> {
-    const [, target] = await Promise.all([event.channel === 'whatsapp' ? this.refreshWindow(event) : undefined, this.route(event)]);
+  private async applyInbound(event: InboundEvent, stored: object): Promise<string | undefined | 'duplicate'> {
+    const { prisma } = this.deps;
+    // One statement: the inbox row, the 24-hour window opened or refreshed (never moved back), and the newest wait
+    // for text from this phone (the usual route of free text).
+    const window =
+      event.channel === 'whatsapp'
+        ? Prisma.sql`, refreshed AS (
+            INSERT INTO conversation_window (business_number, customer, last_inbound_at) VALUES (${event.to}, ${event.from}, ${new Date(event.at)})
+            ON CONFLICT (business_number, customer) DO UPDATE SET last_inbound_at = GREATEST(conversation_window.last_inbound_at, EXCLUDED.last_inbound_at))`
+        : Prisma.empty;
+    const [row] = await prisma.$queryRaw<
+      Array<{ inserted: number; processed_at: Date | null; wait_workflow_id: string | null; wait_subject_id: string | null; wait_expects: string | null }>
+    >`
+      WITH inserted AS (${this.insertInbox(event, stored)})${window}
+      SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+             (SELECT processed_at FROM inbox_event WHERE event_key = ${event.eventKey}) AS processed_at,
+             w.workflow_id AS wait_workflow_id, w.subject_id AS wait_subject_id, w.expects AS wait_expects
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT workflow_id, subject_id, expects FROM conversation_wait
+                            WHERE phone = ${event.from} ORDER BY created_at DESC LIMIT 1) AS w ON true`;
+    if (!row.inserted && row.processed_at) return 'duplicate';
+    const newestWait = row.wait_workflow_id ? { workflowId: row.wait_workflow_id, subjectId: row.wait_subject_id!, expects: row.wait_expects! } : undefined;
+    const target = await this.route(event, newestWait);
     if (!target) return undefined;
     const signal: InboundSignal = {
       messageId: event.messageId,
@@ -138,20 +189,13 @@ export class WebhookIngestion {
     return target.workflowId;
   }
 
-  /** Each customer message opens (or refreshes) the 24-hour window; one statement, never moving it backwards. */
-  private async refreshWindow(event: InboundEvent): Promise<void> {
-    await this.deps.prisma.$executeRaw`
-      INSERT INTO conversation_window (business_number, customer, last_inbound_at) VALUES (${event.to}, ${event.from}, ${new Date(event.at)})
-      ON CONFLICT (business_number, customer) DO UPDATE SET last_inbound_at = GREATEST(conversation_window.last_inbound_at, EXCLUDED.last_inbound_at)`;
-  }
-
   /**
    * Button payload → its subject; reply context → the workflow that sent that message; a click-to-chat
    * token → its process; other free text → the newest wait for this phone. So when two of a customer's
    * processes wait for text at once, the one that asked last gets it, and a reply quoting (context) a
    * message of the other one goes to that other one.
    */
-  private async route(event: InboundEvent): Promise<{ workflowId: string; subjectId: string; expects: string } | undefined> {
+  private async route(event: InboundEvent, newestWait: Route | undefined): Promise<Route | undefined> {
     const { prisma } = this.deps;
     if (event.buttonPayload) {
       const parsed = parseButtonPayload(event.buttonPayload);
@@ -169,11 +213,7 @@ export class WebhookIngestion {
       const row = await prisma.optInToken.findUnique({ where: { tokenHash: optInTokenHash(this.deps.keys.otpHash, token) } });
       if (row) return { workflowId: processWorkflowId(row.processId), subjectId: row.processId, expects: 'opt_in_token' };
     }
-    if (event.text !== undefined) {
-      const wait = await prisma.conversationWait.findFirst({ where: { phone: event.from }, orderBy: { createdAt: 'desc' } });
-      if (wait) return { workflowId: wait.workflowId, subjectId: wait.subjectId, expects: wait.expects };
-    }
-    return undefined;
+    return event.text !== undefined ? newestWait : undefined;
   }
 
   private async signal<T>(workflowId: string, definition: import('@temporalio/workflow').SignalDefinition<[T]>, arg: T): Promise<void> {
