@@ -162,7 +162,8 @@ const evidenceOptions = (record: EvidenceRecord, options: VerifyPdfOptions) => (
   trustedTsaCaPems: options.trustedTsaCaPems,
 });
 
-function processMatches(actual: string | null, expected: string): PdfCheck {
+/** The `process_matches` check: the file (or record) belongs to the process the caller expects. */
+export function processMatches(actual: string | null, expected: string): PdfCheck {
   return actual === expected
     ? { name: 'process_matches', ok: true, detail: `belongs to process ${expected}` }
     : {

@@ -3,7 +3,7 @@
 // sealed document (found by the file's hash), and whether a certificate is the very file issued here. Read only.
 import type { BlobStore } from '../custody/blob-store';
 import { verifyEvidence, type Evidence, type Jwks } from '../evidence';
-import { verifyPdf, type EvidenceRecord, type PdfCheck, type PdfVerification } from '../evidence/verify-pdf';
+import { processMatches, verifyPdf, type EvidenceRecord, type PdfCheck, type PdfVerification } from '../evidence/verify-pdf';
 import type { PrismaClient } from '../prisma/generated/client';
 
 export interface EvidenceVerificationDeps {
@@ -27,13 +27,7 @@ export class EvidenceVerification {
     const { checks } = await verifyEvidence(record, this.keys);
     const processId = typeof record.evidence?.process?.id === 'string' ? record.evidence.process.id : null;
     const all: PdfCheck[] = [...checks];
-    if (expectedProcessId !== undefined) {
-      all.push(
-        processId === expectedProcessId
-          ? { name: 'process_matches', ok: true, detail: `belongs to process ${expectedProcessId}` }
-          : { name: 'process_matches', ok: false, detail: `belongs to process ${processId}, not ${expectedProcessId}` },
-      );
-    }
+    if (expectedProcessId !== undefined) all.push(processMatches(processId, expectedProcessId));
     return { valid: all.every((c) => c.ok), kind: 'evidence', sha256: '', processId, checks: all };
   }
 

@@ -3,39 +3,17 @@
 // without the keys, revoked (and refused by the API right after); a missing or a tenant key is refused with a message
 // naming where the admin key comes from.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { runTestigo } from '../support/cli';
 import { capturedLogs } from '../support/logs';
 import { startTestStack, type TestStack } from '../support/stack';
-
-const SHIM = path.resolve('cli/testigo.mjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('testigo tenants and keys (the admin API from the command line)', function () {
   this.timeout(60_000);
   let t: TestStack;
   const adminKey = `tsa_test_${randomBytes(16).toString('hex')}`;
 
-  /** Runs the CLI with only the environment given (no TESTIGO_* inherited). */
-  function testigo(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    const base = { ...process.env };
-    for (const name of ['TESTIGO_URL', 'TESTIGO_API_KEY', 'TESTIGO_ADMIN_KEY']) delete base[name];
-    const child = spawn(process.execPath, [SHIM, ...args], { env: { ...base, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const testigo = (args: string[], env: Record<string, string> = {}) => runTestigo(args, { env });
   const admin = () => ({ TESTIGO_URL: t.url, TESTIGO_ADMIN_KEY: adminKey });
   const settingsWith = async (key: string) => (await t.request('GET', '/v1/settings', { apiKey: key })).status;
 

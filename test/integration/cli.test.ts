@@ -4,17 +4,15 @@
 // process, another CA) a non-zero exit naming the failed check — and `process start|show`, `certificate`, `ca`
 // against the live API. One stack, one completed process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateDevSeal } from '../../sealing/dev-ca';
+import { runTestigo, type CliRun } from '../support/cli';
 import { completeProcess, type CompletedProcess } from '../support/completed-process';
 import { newPhone, samplePdf } from '../support/customer';
 import { startTestStack, type TestStack } from '../support/stack';
 import { flipByte, stripAttachment } from '../support/tamper';
-
-const SHIM = path.resolve('cli/testigo.mjs');
 
 /**
  * A preload that makes any network use throw (sockets and fetch), for the runs that must stay offline. A data: URL
@@ -28,12 +26,6 @@ const NO_NETWORK =
       'net.Socket.prototype.connect = refuse; globalThis.fetch = refuse;',
   );
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe('testigo, the command line', function () {
   let t: TestStack;
   let done: CompletedProcess;
@@ -41,30 +33,18 @@ describe('testigo, the command line', function () {
   const file = (name: string) => path.join(dir, name);
 
   /** Runs the CLI asynchronously (the stack it calls lives in this process), in `dir`, with only the env given. */
-  function testigo(args: string[], env: Record<string, string | undefined> = {}, nodeOptions: string[] = []): Promise<Run> {
-    const base = { ...process.env };
-    delete base.TESTIGO_URL;
-    delete base.TESTIGO_API_KEY;
-    const child = spawn(process.execPath, [...nodeOptions, SHIM, ...args], { cwd: dir, env: { ...base, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const testigo = (args: string[], env: Record<string, string | undefined> = {}, nodeOptions: string[] = []) =>
+    runTestigo(args, { env, cwd: dir, nodeOptions });
   const api = () => ({ TESTIGO_URL: t.url, TESTIGO_API_KEY: t.apiKey });
   const offline = (args: string[]) => testigo(args, {}, [`--import=${NO_NETWORK}`]);
 
   /** A line `✔ name:` (ok) or `✘ name:` (failed) is printed for the check. */
-  function assertCheck(run: Run, name: string, ok: boolean, detail?: RegExp) {
+  function assertCheck(run: CliRun, name: string, ok: boolean, detail?: RegExp) {
     const line = run.stdout.split('\n').find((l) => l.startsWith(`${ok ? '✔' : '✘'} ${name}:`));
     assert.ok(line, `${ok ? '✔' : '✘'} ${name} in:\n${run.stdout}\n${run.stderr}`);
     if (detail) assert.match(line, detail);
   }
-  function assertInvalid(run: Run, name: string, detail?: RegExp) {
+  function assertInvalid(run: CliRun, name: string, detail?: RegExp) {
     assert.equal(run.code, 1, `exit 1:\n${run.stdout}\n${run.stderr}`);
     assertCheck(run, name, false, detail);
     assert.match(run.stdout, new RegExp(`^INVALID: .*checks failed: .*\\b${name}\\b`, 'm'), 'the verdict names it');
