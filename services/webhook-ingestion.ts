@@ -86,9 +86,9 @@ export class WebhookIngestion {
    * one statement that also does the event's own work; the SELECT beside it sees the table as it was before.
    */
   private insertInbox(event: ProviderEvent, stored: object) {
-    return Prisma.sql`INSERT INTO inbox_event (id, provider, channel, event_key, kind, message_id, payload)
+    return Prisma.sql`INSERT INTO inbox_event (id, provider, channel, event_key, kind, message_id, payload, received_at)
       VALUES (${`evt_${randomBytes(12).toString('base64url')}`}, ${event.provider}, ${event.channel}, ${event.eventKey}, ${event.kind},
-              ${event.messageId}, ${JSON.stringify(stored)}::jsonb)
+              ${event.messageId}, ${JSON.stringify(stored)}::jsonb, ${new Date()})
       ON CONFLICT (event_key) DO NOTHING RETURNING id`;
   }
 
