@@ -1,6 +1,6 @@
 // At most N codes per phone per window per tenant (PRODUCT.md §3.3: 5 per 10 minutes), exact under
-// concurrency: the count and the insert happen in one transaction holding a PostgreSQL advisory lock
-// on (tenant, phone), so two parallel requests cannot both take the last slot. A generic rate-limit
+// concurrency: the count and the insert (one conditional INSERT) happen in one transaction holding a PostgreSQL
+// advisory lock on (tenant, phone), so two parallel requests cannot both take the last slot. A generic rate-limit
 // library would not be transactional with our own tables, and approximate counters are not enough for
 // an anti-abuse cap.
 import { randomBytes } from 'node:crypto';
@@ -18,22 +18,28 @@ export async function takeSendSlot(
   now = new Date(),
   limit = SEND_LIMIT,
 ): Promise<SendLimitResult> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`send-limit:${tenantId}:${phone}`}, 0))`;
-    const since = new Date(now.getTime() - limit.windowMs);
-    const recent = await tx.sendLog.findMany({
-      where: { tenantId, phone, createdAt: { gt: since } },
-      orderBy: { createdAt: 'asc' },
-      select: { createdAt: true },
-    });
-    if (recent.length >= limit.max) {
-      // The window frees a slot when its oldest send ages out.
-      const freesAt = recent[recent.length - limit.max].createdAt.getTime() + limit.windowMs;
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000)) };
-    }
-    await tx.sendLog.create({ data: { id: `snd_${randomBytes(12).toString('base64url')}`, tenantId, phone, subjectId, createdAt: now } });
-    return { allowed: true };
+  const since = new Date(now.getTime() - limit.windowMs);
+  // One batch, no round trip to Node inside the transaction (creation's hot path: half the time of an interactive
+  // transaction). The insert is a statement of its own after the lock, so under READ COMMITTED its snapshot
+  // already holds every send committed by whoever held the lock before.
+  const [, taken] = await prisma.$transaction([
+    prisma.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`send-limit:${tenantId}:${phone}`}, 0))`,
+    prisma.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO send_log (id, tenant_id, phone, subject_id, created_at)
+      SELECT ${`snd_${randomBytes(12).toString('base64url')}`}, ${tenantId}, ${phone}, ${subjectId}, ${now}
+       WHERE (SELECT count(*) FROM send_log WHERE tenant_id = ${tenantId} AND phone = ${phone} AND created_at > ${since}) < ${limit.max}
+      RETURNING id`,
+  ]);
+  if (taken.length === 1) return { allowed: true };
+  // Refused: the window frees a slot when the oldest of its last `max` sends ages out.
+  const recent = await prisma.sendLog.findMany({
+    where: { tenantId, phone, createdAt: { gt: since } },
+    orderBy: { createdAt: 'desc' },
+    take: limit.max,
+    select: { createdAt: true },
   });
+  const oldest = recent.at(-1)?.createdAt.getTime() ?? now.getTime();
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + limit.windowMs - now.getTime()) / 1000)) };
 }
 
 /** Gives back a slot taken for a send that was then not made (e.g. the workflow could not start). */
