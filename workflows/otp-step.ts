@@ -45,6 +45,12 @@ export class OtpStep {
    * that records the send (both land before the next workflow task). Applied when the send arrives.
    */
   private readonly early = new Map<string, StatusSignal[]>();
+  /**
+   * Workflow time the latest send started. The cool-down counts from it while that send is in flight: its code can
+   * be at the handset before the activity's result reaches this workflow (found by CI under load: a resend in that
+   * gap found no send recorded and was let through).
+   */
+  private lastSendStartedAt?: number;
 
   constructor(private readonly options: OtpStepOptions) {
     this.generation = options.generation ?? 1;
@@ -92,6 +98,7 @@ export class OtpStep {
   /** Sends the current code on a channel; undefined when the provider refused it for good. */
   private async send(channel: OtpChannel): Promise<OtpSend | undefined> {
     const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, generation: _g, ...input } = this.options;
+    this.lastSendStartedAt = Date.now();
     try {
       const result = await sendOtp({ ...input, channel, generation: this.generation });
       this.codeHash = result.codeHash;
@@ -112,8 +119,9 @@ export class OtpStep {
   /** Seconds until a resend is allowed (0: now). Workflow time: deterministic on replay. */
   resendCooldownSeconds(): number {
     const last = this.sends.at(-1);
-    if (!last) return 0;
-    return Math.max(0, Math.ceil((Date.parse(last.at) + this.options.resendCooldownMs - Date.now()) / 1000));
+    const since = Math.max(last ? Date.parse(last.at) : 0, this.lastSendStartedAt ?? 0);
+    if (!since) return 0;
+    return Math.max(0, Math.ceil((since + this.options.resendCooldownMs - Date.now()) / 1000));
   }
 
   /** Sends the same code again (same generation), on the last send's channel unless told otherwise. */
