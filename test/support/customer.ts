@@ -47,16 +47,22 @@ export class SandboxCustomer {
     return (await this.chat()).length;
   }
 
-  /** Waits for a business message with a button titled `title` (the newest such, after `after` messages), then taps it. */
+  /**
+   * Waits for a business message with a button titled `title` (the newest such, after `after` messages) to reach the
+   * handset, then taps it. The chat lists a message from the provider's accept, but like a real phone the sandbox
+   * takes taps only once it is delivered: tapping at `accepted` was a race a loaded CI run lost.
+   */
   async tap(title: string | RegExp, { after = 0, timeoutMs = 20_000 }: { after?: number; timeoutMs?: number } = {}): Promise<HandsetMessage> {
     const matches = (b: { title: string }) => (typeof title === 'string' ? b.title === title : title.test(b.title));
     const message = await eventually(
-      async () =>
-        (await this.chat())
+      async () => {
+        const newest = (await this.chat())
           .slice(after)
           .filter((m) => m.from === 'business' && m.buttons?.some(matches))
-          .at(-1),
-      `a button ${title}`,
+          .at(-1);
+        return newest && newest.status !== 'accepted' ? newest : undefined;
+      },
+      `a button ${title} at the handset`,
       timeoutMs,
     );
     const button = message.buttons!.find(matches)!;
