@@ -63,6 +63,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = options.port || (await freePort(ip));
   const uiPort = options.uiPort === false ? undefined : options.uiPort || (await freePort(ip));
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn', '--log-format', 'json'];
+  // Eager activity dispatch (off by default before server 1.30): an activity scheduled by a workflow task comes back
+  // to the same worker in that task's completion answer, saving a matching round trip (bench: reaction's
+  // scheduled → started).
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   if (options.dbFile) {

@@ -59,4 +59,13 @@ describe('temporal-dev.yml', () => {
     const uiPort = ui.ports[0].split(':')[0];
     assert.equal(services.api.environment.TEMPORAL_UI_URL, `http://localhost:${uiPort}`);
   });
+
+  it('gives the Temporal server the dynamic configuration the dev server gets (eager activity dispatch)', () => {
+    const env = services.temporal.environment;
+    const mount = (services.temporal.volumes as string[]).find((v) => v.split(':')[1] === `/etc/temporal/${env.DYNAMIC_CONFIG_FILE_PATH}`);
+    assert.ok(mount, 'the dynamic config file is mounted where DYNAMIC_CONFIG_FILE_PATH points');
+    const file = parse(readFileSync(path.join(ROOT, mount.split(':')[0]), 'utf8'));
+    assert.deepEqual(file['system.enableActivityEagerExecution'], [{ value: true }]);
+    assert.match(readFileSync(path.join(ROOT, 'platform/dev-server.ts'), 'utf8'), /system\.enableActivityEagerExecution=true/);
+  });
 });
