@@ -51,6 +51,10 @@ export class OtpStep {
    * gap found no send recorded and was let through).
    */
   private lastSendStartedAt?: number;
+  /** send activities running now */
+  private inFlight = 0;
+  /** deliver() waits for the first send's outcome, to fall back when it fails */
+  private awaitingFallback = false;
 
   constructor(private readonly options: OtpStepOptions) {
     this.generation = options.generation ?? 1;
@@ -62,6 +66,14 @@ export class OtpStep {
 
   get pending(): boolean {
     return this.status === 'pending';
+  }
+
+  /**
+   * A send is running, or starts in this workflow task (the fallback a failed first send triggers): its result's
+   * task changes the state again.
+   */
+  get sendComing(): boolean {
+    return this.inFlight > 0 || (this.awaitingFallback && this.pending && this.sends[0]?.status === 'failed');
   }
 
   /**
@@ -83,7 +95,12 @@ export class OtpStep {
     const first = await this.send(this.options.channel);
     if (this.options.channel === 'whatsapp' && this.options.fallback === 'sms') {
       if (first) {
-        await condition(() => !this.pending || isDelivered(first.status) || first.status === 'failed', this.options.fallbackAfterMs);
+        this.awaitingFallback = true;
+        try {
+          await condition(() => !this.pending || isDelivered(first.status) || first.status === 'failed', this.options.fallbackAfterMs);
+        } finally {
+          this.awaitingFallback = false;
+        }
         if (!this.pending || isDelivered(first.status)) return;
       }
       await this.send('sms');
@@ -99,8 +116,9 @@ export class OtpStep {
   private async send(channel: OtpChannel): Promise<OtpSend | undefined> {
     const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, generation: _g, ...input } = this.options;
     this.lastSendStartedAt = Date.now();
+    this.inFlight++;
     try {
-      const result = await sendOtp({ ...input, channel, generation: this.generation });
+      const result = await sendOtp({ ...input, channel, generation: this.generation }).finally(() => this.inFlight--);
       this.codeHash = result.codeHash;
       this.sends.push(result.send);
       const early = result.send.messageId ? this.early.get(result.send.messageId) : undefined;

@@ -100,6 +100,17 @@ for (const kind of databases()) {
         ],
       );
       assert.equal(String(settled.sends[0].error), '131026');
+      // The reaction's hot path: the SMS is scheduled by the workflow task that handled the failed status, and that
+      // task writes no projection (a local activity, which would hold the task and the SMS until it finished).
+      const history = (await t.stack.client.workflow.getHandle(`verification-${created.body.id}`).fetchHistory()).events ?? [];
+      const failedAt = history.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'messageStatus');
+      const taskDone = history.findIndex((e, i) => i > failedAt && e.workflowTaskCompletedEventAttributes);
+      const smsScheduledAt = history.findIndex((e, i) => i > failedAt && e.activityTaskScheduledEventAttributes);
+      const nextTask = history.findIndex((e, i) => i > taskDone && e.workflowTaskScheduledEventAttributes);
+      assert.ok(failedAt > 0 && taskDone > failedAt && smsScheduledAt > taskDone, 'the SMS scheduled after the failed status');
+      assert.ok(nextTask < 0 || smsScheduledAt < nextTask, 'by the task that handled the failed status');
+      const task = history.slice(taskDone + 1, nextTask < 0 ? undefined : nextTask).map((e) => e.markerRecordedEventAttributes?.markerName);
+      assert.ok(!task.includes('core_local_activity'), 'no projection write in the task that scheduled the SMS');
       const smsCode = codeIn((await eventually(async () => (await sms(t, phone))[0], 'the SMS'))!);
       assert.ok(smsCode);
       const check = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: smsCode } });
