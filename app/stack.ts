@@ -2,7 +2,7 @@
 // providers and the API. `npm start` runs everything in one process beside a dev server; `npm run
 // api` and `npm run worker` run one half each; the tests and benchmarks build the same stack.
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -72,7 +72,7 @@ function installRuntime(logger: Logger): void {
 }
 
 /** Registers the app's search attributes on an existing cluster (the dev server gets them as flags). */
-async function registerSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {
+async function registerSearchAttributes(connection: NativeConnection, namespace: string, logger: Logger): Promise<void> {
   try {
     await connection.operatorService.addSearchAttributes({
       namespace,
@@ -119,17 +119,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (config.apiKey) await ensureTenantWithKey(db.prisma, keys, 'default', 'Default tenant', config.apiKey);
   if (config.adminApiKey) await ensureAdminKey(db.prisma, config.adminApiKey);
 
-  const connection = await Connection.connect({ address: config.temporal.address });
+  // One native connection (the SDK's Rust core) for the client and the worker: its gRPC runs off the event loop, which
+  // the webhooks, the activities and the database share (bench: grpc-js + protobufjs were the client's main-thread
+  // cost of every signal and start).
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
   await registerSearchAttributes(connection, config.temporal.namespace, logger);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
-  let nativeConnection: NativeConnection | undefined;
   if (options.worker) {
-    nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
     const deps = buildActivityDeps(config, db.prisma, keys, client, codec);
-    worker = await createWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, codec, deps });
+    worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, codec, deps });
     workerRun = worker.run();
     workerRun.catch((error) => logger.fatal({ err: error }, 'worker stopped'));
   }
@@ -170,10 +171,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await phase('the worker', 12_000, async () => workerRun);
       }
-      await phase('the Temporal connections', 3_000, async () => {
-        await nativeConnection?.close();
-        await connection.close();
-      });
+      await phase('the Temporal connection', 3_000, () => connection.close());
       if (!options.database) await phase('the database', 5_000, () => db.close());
     })());
 

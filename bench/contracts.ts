@@ -24,7 +24,7 @@
 // Run alone (own dev server and stack): npm run bench -- --only contracts (bench/scenarios/contracts.ts)
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Stack } from '../app/stack';
@@ -214,9 +214,8 @@ export async function benchContracts(deps: ContractBenchDeps, options: Partial<t
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    const connection = await Connection.connect({ address: deps.temporalAddress });
-    cleanups.push(() => connection.close());
-    const bare = new Client({ connection, namespace });
+    // the same native connection kind as the stack's client (app/stack.ts)
+    const bare = new Client({ connection: native, namespace });
 
     const events = await SandboxEvents.open(`${stack.url}/sandbox/api/events`);
     cleanups.push(async () => events.close());

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { Stack } from '../app/stack';
 import { startDevServer, type DevServer } from '../platform/dev-server';
@@ -193,15 +193,14 @@ export class Harness {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    const connection = await Connection.connect({ address: devServer.address });
-    const client = new Client({ connection, namespace });
+    // The client on the same native connection as the stack's (app/stack.ts): both sides pay the same transport.
+    const client = new Client({ connection: native, namespace });
     // Stopped before the stack (stops run in reverse).
     this.stops.push(async () => {
       await Promise.all(this.bareRunning.map((h) => h.signal(stopSignal).catch(() => undefined)));
       worker.shutdown();
       await running;
       await native.close();
-      await connection.close();
     });
     return {
       client,
