@@ -16,7 +16,10 @@ const HOLD_STATUSES_MS = 60_000;
 
 export const reactionParameters = (quick: boolean) => ({ warmup: quick ? 1 : 10, samples: quick ? 5 : 100 });
 
-type ReactionBreakdown = { webhookToSignal: number; signalToActivityScheduled: number; scheduledToStarted: number; startedToSmsAtProvider: number };
+type ReactionBreakdown = Record<
+  'webhookToSignal' | 'signalToActivityScheduled' | 'signalToTaskStarted' | 'taskStartedToActivityScheduled' | 'scheduledToStarted' | 'startedToSmsAtProvider',
+  number
+>;
 type ReactionSample = { ms: number; answerMs: number; breakdown: ReactionBreakdown; fallbackStatus: string };
 
 export const reaction: Scenario = {
@@ -82,10 +85,14 @@ export const reaction: Scenario = {
       const signalAt = history.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === messageStatusSignal.name);
       const scheduled = signalAt < 0 ? undefined : history.slice(signalAt).find((e) => e.activityTaskScheduledEventAttributes);
       const started = scheduled && history.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
+      // the workflow task that scheduled the send: dispatched to the worker (started), then run there (completed)
+      const taskStarted = signalAt < 0 ? undefined : history.slice(signalAt).find((e) => e.workflowTaskStartedEventAttributes);
       const postWall = performance.timeOrigin + start;
       const breakdown = {
         webhookToSignal: timeOf(history[signalAt]) - postWall,
         signalToActivityScheduled: timeOf(scheduled) - timeOf(history[signalAt]),
+        signalToTaskStarted: timeOf(taskStarted) - timeOf(history[signalAt]),
+        taskStartedToActivityScheduled: timeOf(scheduled) - timeOf(taskStarted),
         scheduledToStarted: timeOf(started) - timeOf(scheduled),
         startedToSmsAtProvider: postWall + ms - timeOf(started),
       };
@@ -118,10 +125,16 @@ export const reaction: Scenario = {
     const breakdown =
       'samples' in outcome
         ? (Object.fromEntries(
-            (['webhookToSignal', 'signalToActivityScheduled', 'scheduledToStarted', 'startedToSmsAtProvider'] as const).map((k) => [
-              k,
-              summarize(outcome.samples.map((sample) => sample.breakdown[k]).filter(Number.isFinite)),
-            ]),
+            (
+              [
+                'webhookToSignal',
+                'signalToActivityScheduled',
+                'signalToTaskStarted',
+                'taskStartedToActivityScheduled',
+                'scheduledToStarted',
+                'startedToSmsAtProvider',
+              ] as const
+            ).map((k) => [k, summarize(outcome.samples.map((sample) => sample.breakdown[k]).filter(Number.isFinite))]),
           ) as Record<keyof ReactionBreakdown, LatencySummary>)
         : undefined;
     /** what the projection says of each measured sample's fallback SMS once its status callbacks were processed */
@@ -147,7 +160,9 @@ export const reaction: Scenario = {
         const b = breakdown;
         checks.push(
           `reaction breakdown, p50 (p90) ms from the workflow history: webhook → signal recorded ${f(b.webhookToSignal.p50)} (${f(b.webhookToSignal.p90)}), ` +
-            `signal → SMS activity scheduled ${f(b.signalToActivityScheduled.p50)} (${f(b.signalToActivityScheduled.p90)}) [workflow task incl. the projection write], ` +
+            `signal → SMS activity scheduled ${f(b.signalToActivityScheduled.p50)} (${f(b.signalToActivityScheduled.p90)}) ` +
+            `[of which signal → workflow task started ${f(b.signalToTaskStarted.p50)} (${f(b.signalToTaskStarted.p90)}), ` +
+            `task started → SMS scheduled ${f(b.taskStartedToActivityScheduled.p50)} (${f(b.taskStartedToActivityScheduled.p90)}), the worker's task incl. the projection write], ` +
             `scheduled → started ${f(b.scheduledToStarted.p50)} (${f(b.scheduledToStarted.p90)}), started → SMS at provider ${f(b.startedToSmsAtProvider.p50)} (${f(b.startedToSmsAtProvider.p90)})`,
         );
       }
