@@ -45,6 +45,16 @@ interface Route {
 /** A status for a message we have not recorded yet: left unprocessed for the send to claim (messaging/outbox.ts). */
 const NOT_YET_OURS = Symbol('not yet ours');
 
+/** Moves our message's status forward — never back: only from a status before it — with the provider's errors. */
+function advanceStatus(event: StatusEvent) {
+  const errors = event.errors?.length ? event.errors : undefined;
+  return Prisma.sql`UPDATE outbound_message
+       SET status = ${event.status}, status_at = ${new Date(event.at)}, updated_at = ${new Date()},
+           error_code = COALESCE(${errors ? String(errors[0].code) : null}::text, error_code),
+           error = COALESCE(${errors ? JSON.stringify(errors) : null}::jsonb, error)
+     WHERE provider_message_id = ${event.messageId} AND status IN (${Prisma.join(statusesBefore(event.status))})`;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class WebhookIngestion {
@@ -94,18 +104,10 @@ export class WebhookIngestion {
 
   private async applyStatus(event: StatusEvent, stored: object): Promise<string | 'duplicate' | typeof NOT_YET_OURS> {
     const { prisma } = this.deps;
-    const errors = event.errors?.length ? event.errors : undefined;
-    // One statement: the inbox row, the message's status moved forward (never back: only from a status before it),
-    // and the workflow that sent the message.
+    // One statement: the inbox row, the message's status moved forward, and the workflow that sent the message.
     const [row] = await prisma.$queryRaw<Array<{ inserted: number; processed_at: Date | null; workflow_id: string | null }>>`
       WITH inserted AS (${this.insertInbox(event, stored)}),
-      advanced AS (
-        UPDATE outbound_message
-           SET status = ${event.status}, status_at = ${new Date(event.at)}, updated_at = ${new Date()},
-               error_code = COALESCE(${errors ? String(errors[0].code) : null}::text, error_code),
-               error = COALESCE(${errors ? JSON.stringify(errors) : null}::jsonb, error)
-         WHERE provider_message_id = ${event.messageId} AND status IN (${Prisma.join(statusesBefore(event.status))})
-      )
+      advanced AS (${advanceStatus(event)})
       SELECT (SELECT count(*) FROM inserted)::int AS inserted,
              (SELECT processed_at FROM inbox_event WHERE event_key = ${event.eventKey}) AS processed_at,
              (SELECT workflow_id FROM outbound_message WHERE provider_message_id = ${event.messageId} LIMIT 1) AS workflow_id`;
@@ -131,18 +133,10 @@ export class WebhookIngestion {
 
   /** The status of a message whose id was recorded after the inbox statement looked: applied as the statement would. */
   private async advanceLate(event: StatusEvent): Promise<string | undefined> {
-    const { prisma } = this.deps;
-    const message = await prisma.outboundMessage.findFirst({ where: { providerMessageId: event.messageId }, select: { key: true, workflowId: true } });
-    if (!message) return undefined;
-    await prisma.outboundMessage.updateMany({
-      where: { key: message.key, status: { in: statusesBefore(event.status) } },
-      data: {
-        status: event.status,
-        statusAt: new Date(event.at),
-        ...(event.errors?.length ? { errorCode: String(event.errors[0].code), error: event.errors as object[] } : {}),
-      },
-    });
-    return message.workflowId;
+    const [row] = await this.deps.prisma.$queryRaw<Array<{ workflow_id: string | null }>>`
+      WITH advanced AS (${advanceStatus(event)})
+      SELECT workflow_id FROM outbound_message WHERE provider_message_id = ${event.messageId} LIMIT 1`;
+    return row?.workflow_id ?? undefined;
   }
 
   private async applyInbound(event: InboundEvent, stored: object): Promise<string | undefined | 'duplicate'> {
