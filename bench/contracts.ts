@@ -33,7 +33,7 @@ import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
 import { processWorkflowId } from '../shared/process';
 import { bareContractWorkflow, replySignal, type BareContractActivities, type BareContractShape } from './bare-contract';
 import { BenchHttp } from './http';
-import { metaJson, metaSignature, newWamid } from './meta';
+import { inboundTextWebhook, inboundWebhook, metaSignature, newWamid } from './meta';
 import { SandboxEvents } from './sse';
 import { sleep, summarize, throughput, type LatencySummary } from './stats';
 
@@ -109,50 +109,16 @@ const visible = (m: HandsetMessage) => m.status === 'sent' || m.status === 'deli
 
 /** A tap on a reply button (interactive) or a template quick reply, as Meta posts it. */
 function buttonWebhook(phoneNumberId: string, phone: string, message: HandsetMessage, button: { id: string; title: string }): { raw: Buffer; wamid: string } {
-  const waId = phone.replace(/^\+/, '');
   const wamid = newWamid();
   const reply =
     message.type === 'interactive'
       ? { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: button.id, title: button.title } } }
       : { type: 'button', button: { payload: button.id, text: button.title } };
-  const raw = envelope(phoneNumberId, waId, {
-    from: waId,
-    id: wamid,
-    timestamp: String(Math.floor(Date.now() / 1000)),
-    context: { from: '15550001111', id: message.id },
-    ...reply,
-  });
+  const raw = Buffer.from(inboundWebhook(phoneNumberId, phone, { id: wamid, context: { from: '15550001111', id: message.id }, ...reply }));
   return { raw, wamid };
 }
 
-function textWebhook(phoneNumberId: string, phone: string, text: string): Buffer {
-  const waId = phone.replace(/^\+/, '');
-  return envelope(phoneNumberId, waId, { from: waId, id: newWamid(), timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } });
-}
-
-function envelope(phoneNumberId: string, waId: string, message: object): Buffer {
-  return Buffer.from(
-    metaJson({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '200000000000002',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-                contacts: [{ profile: { name: 'Bench customer' }, wa_id: waId }],
-                messages: [message],
-              },
-            },
-          ],
-        },
-      ],
-    }),
-  );
-}
+const textWebhook = (phoneNumberId: string, phone: string, text: string): Buffer => Buffer.from(inboundTextWebhook(phoneNumberId, phone, newWamid(), text));
 
 async function samplePdfBase64(): Promise<string> {
   const doc = await PDFDocument.create();

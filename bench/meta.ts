@@ -36,16 +36,20 @@ function envelope(phoneNumberId: string, value: object) {
   };
 }
 
-/** A customer's text message, as Meta posts it. */
-export function inboundTextWebhook(phoneNumberId: string, from: string, wamid: string, text: string): string {
+/** A customer's message (any type: text, button, interactive), as Meta posts it, with its sender's contact. */
+export function inboundWebhook(phoneNumberId: string, from: string, message: { id: string } & Record<string, unknown>): string {
   const waId = from.replace(/^\+/, '');
   return metaJson(
     envelope(phoneNumberId, {
       contacts: [{ profile: { name: 'Bench customer' }, wa_id: waId }],
-      messages: [{ from: waId, id: wamid, timestamp: unixSeconds(), type: 'text', text: { body: text } }],
+      messages: [{ from: waId, timestamp: unixSeconds(), ...message }],
     }),
   );
 }
+
+/** A customer's text message, as Meta posts it. */
+export const inboundTextWebhook = (phoneNumberId: string, from: string, wamid: string, text: string): string =>
+  inboundWebhook(phoneNumberId, from, { id: wamid, type: 'text', text: { body: text } });
 
 /** `failed` with 131026 (the recipient cannot receive WhatsApp messages) for one of our messages. */
 export function failedStatusWebhook(phoneNumberId: string, wamid: string, recipient: string, correlationId?: string): string {

@@ -2,6 +2,7 @@
 // signed `failed` (131026) status webhook falls back to SMS; from just before that POST until the SMS reaches the
 // sandbox handset (its SSE event for that phone), with a breakdown read from the workflow history. Run last among
 // the stack's timed scenarios, so the emulator's held-back status webhooks never fire during another one.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { messageStatusSignal } from '../../shared/messaging';
 import { newPhone } from '../../test/support/customer';
 import { f, log, waitFor, type Harness, type Row, type Scenario } from '../harness';
@@ -117,7 +118,12 @@ export const reaction: Scenario = {
         await http.request('DELETE', '/sandbox/api/faults', undefined, false).catch(() => undefined);
       }
     };
+    // The stack shares this process's event loop (API, worker, PGlite): how long a ready callback waited for it.
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const outcome = await measureReaction().catch((error: Error) => ({ unavailable: `the phase failed: ${error.message}` }));
+    loopDelay.disable();
+    const loopDelayMs = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
     const reaction = 'samples' in outcome ? summarize(outcome.samples.map((s) => s.ms)) : undefined;
     const reactionAnswer = 'samples' in outcome ? summarize(outcome.samples.map((s) => s.answerMs)) : undefined;
     const unavailable = 'unavailable' in outcome ? outcome.unavailable : undefined;
@@ -167,6 +173,9 @@ export const reaction: Scenario = {
         );
       }
       checks.push(
+        `event-loop delay of the stack's process during the phase: p50 ${f(loopDelayMs.p50)} ms, p99 ${f(loopDelayMs.p99)} ms, max ${f(loopDelayMs.max)} ms`,
+      );
+      checks.push(
         `reaction check: every sample's webhook answered 200 with routed: 1 and its handset got exactly one SMS, after the POST; ` +
           `fallback send in GET /v1/verifications once its callbacks were processed: ${Object.entries(fallbackStatuses)
             .map(([k, v]) => `${k} ×${v}`)
@@ -195,6 +204,7 @@ export const reaction: Scenario = {
         reactionUnavailable: unavailable ?? null,
         reactionFallbackSendStatuses: fallbackStatuses,
         reactionBreakdownMs: breakdown ?? null,
+        reactionEventLoopDelayMs: loopDelayMs,
         budgets: [
           { name: 'reaction webhook → next outbound message p50', limitMs: BUDGET_REACTION_P50_MS, valueMs: reaction?.p50 ?? null, met: met ? met.p50 : null },
           { name: 'reaction webhook → next outbound message p99', limitMs: BUDGET_REACTION_P99_MS, valueMs: reaction?.p99 ?? null, met: met ? met.p99 : null },
