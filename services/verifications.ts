@@ -7,6 +7,7 @@ import { hashCode } from '../domain/otp-code';
 import { maskPhone } from '../domain/phone';
 import { releaseSendSlot, takeSendSlot } from '../domain/send-limit';
 import { tenantSettings } from '../domain/tenants';
+import { saveVerificationProjection } from '../domain/verification-projection';
 import { present, type VerificationView } from '../domain/verification-view';
 import type { Keys } from '../platform/keys';
 import type { PrismaClient, Verification } from '../prisma/generated/client';
@@ -144,11 +145,15 @@ export class VerificationService {
     const attemptHash = hashCode(this.deps.keys.otpHash, id, code);
     try {
       // The same Idempotency-Key maps to the same update id: Temporal answers a retry with the first result.
-      return await this.update(
+      const { state, ...answer } = await this.update(
         row,
         (handle, updateId) => handle.executeUpdate(checkUpdate, { args: [{ attemptHash }], updateId }),
         idempotencyKey ? `check:${idempotencyKey}` : undefined,
       );
+      // GET agrees with the answer once it is given: the state the check left is written before answering (the
+      // workflow writes it too, a moment later; the newer version wins whichever lands first).
+      if (state) await saveVerificationProjection(this.deps.prisma, id, state);
+      return answer;
     } catch (error) {
       if (isClosedOrRejected(error)) return this.closedAnswer(tenantId, id);
       throw error;

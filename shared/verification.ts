@@ -38,7 +38,15 @@ export interface CheckArgs {
   attemptHash: string;
 }
 
-export const checkUpdate = defineUpdate<OtpCheckResult, [CheckArgs]>('check');
+/**
+ * A check's answer, and the state it leaves for the caller to project before it answers (since the workflow's
+ * CHECK_PROJECTED_BY_CALLER patch; the workflow writes it too, off the update's task).
+ */
+export interface CheckOutcome extends OtpCheckResult {
+  state?: VerificationState;
+}
+
+export const checkUpdate = defineUpdate<CheckOutcome, [CheckArgs]>('check');
 
 export interface ResendArgs {
   /** another channel than the last send's (default: the same) */

@@ -10,6 +10,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
@@ -52,6 +53,13 @@ const { deliverVerificationCallback } = proxyActivities<Activities>({
 const PROJECTION_AFTER_SEND_PATCH = 'projection-after-send-v1';
 const PROJECTION_LAG = '1 second';
 
+/**
+ * Since this patch a check's answer carries the state it left, and the API writes that state to the read model before
+ * it answers (GET agrees with the answer as before): the local activity that wrote it held the update's task, hence
+ * the answer. The workflow writes its state itself with its next publish, or when it ends.
+ */
+const CHECK_PROJECTED_BY_CALLER_PATCH = 'check-projected-by-caller-v1';
+
 function notPending(status: string): never {
   throw ApplicationFailure.create({ type: 'WrongState', message: `verification is ${status}`, nonRetryable: true });
 }
@@ -75,13 +83,21 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
   let indexedStatus = otp.status;
   const state = (): VerificationState => ({ status: otp.status, attemptsRemaining: otp.attemptsRemaining, sends: otp.sends.map((s) => ({ ...s })), version });
 
-  const publish = async () => {
+  /** a new version of the state, indexed: what a publish writes */
+  const advance = (): VerificationState => {
     version++;
     if (otp.status !== indexedStatus) {
       indexedStatus = otp.status;
       upsertSearchAttributes([{ key: STATUS, value: otp.status }]);
     }
-    await saveVerificationState({ verificationId: input.verificationId, ...state() });
+    return state();
+  };
+  /** the newest version this workflow wrote itself (a check's is written by the API) */
+  let written = 0;
+  const publish = async () => {
+    const snapshot = advance();
+    await saveVerificationState({ verificationId: input.verificationId, ...snapshot });
+    written = Math.max(written, snapshot.version);
   };
   /** publish(), after a send that starts in this task (see PROJECTION_AFTER_SEND_PATCH); not if one ran meanwhile */
   const publishAfterSend = async () => {
@@ -103,6 +119,7 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
     checkUpdate,
     async ({ attemptHash }) => {
       const result = await otp.check(attemptHash);
+      if (patched(CHECK_PROJECTED_BY_CALLER_PATCH)) return { ...result, state: advance() };
       await publish();
       return result;
     },
@@ -150,6 +167,13 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
   // Approval, exhaustion and cancellation are published by their handlers; only expiry is left here.
   if (otp.pending && (await otp.outcome()) === 'expired') await publish();
   await condition(allHandlersFinished);
+  // The final state in the read model from the workflow itself (an API that died before writing a check's answer
+  // leaves it to us), before the business is called back: it may GET it at once.
+  if (written < version) {
+    // in a task of its own: in the approving check's task it would hold that check's answer until it finished
+    await sleep(1);
+    await publish();
+  }
 
   if (input.callbackUrl) {
     await deliverVerificationCallback({

@@ -60,11 +60,12 @@ for (const kind of databases()) {
       const readable = History.toObject(History.fromObject(history), { bytes: String, longs: String, enums: String });
       assertAbsent('the raw history (JSON)', JSON.stringify(readable));
       // Every payload is encrypted, except search attributes, which Temporal must index (the phone
-      // there is masked, see the verifications suite), and the local-activity markers' bookkeeping
-      // (sequence number, attempt, times) that the SDK's core writes itself.
+      // there is masked, see the verifications suite), and the markers' bookkeeping that the SDK's core writes itself:
+      // a local activity's sequence number, attempt and times; a patch's id (workflows/verification.ts).
       const encodings: string[] = [];
+      const sdkBookkeeping = /markerRecordedEventAttributes\.details\.(data|patch-data)$/;
       const collect = (node: unknown, key = ''): void => {
-        if (key.endsWith('searchAttributes') || key.endsWith('markerRecordedEventAttributes.details.data') || !node || typeof node !== 'object') return;
+        if (key.endsWith('searchAttributes') || sdkBookkeeping.test(key) || !node || typeof node !== 'object') return;
         const metadata = (node as { metadata?: Record<string, string> }).metadata;
         if (metadata?.encoding) encodings.push(Buffer.from(metadata.encoding, 'base64').toString());
         for (const [k, v] of Object.entries(node)) collect(v, `${key}.${k}`);

@@ -75,6 +75,42 @@ for (const kind of databases()) {
       assert.deepEqual(again.body, { valid: false, status: 'approved', attemptsRemaining: 3 });
     });
 
+    it('answers a check without a projection write in its workflow task, and GET agrees with the answer at once', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+      const code = await codeFromSms(t, phone, 0);
+      // the SMS's status callbacks first, so no status signal shares a check's task (their writes would be there)
+      await eventually(async () => {
+        const { body } = await t.request('GET', `/v1/verifications/${created.body.id}`);
+        return body.sends[0]?.status === 'delivered' ? true : undefined;
+      }, 'the SMS delivered');
+      const wrong = code === '000000' ? '111111' : '000000';
+      const first = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code: wrong } });
+      assert.deepEqual(first.body, { valid: false, status: 'pending', attemptsRemaining: 4 });
+      const read = await t.request('GET', `/v1/verifications/${created.body.id}`);
+      assert.deepEqual([read.body.status, read.body.attemptsRemaining], ['pending', 4]);
+      const second = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } });
+      assert.deepEqual(second.body, { valid: true, status: 'approved', attemptsRemaining: 3 });
+
+      // A local activity in a check's task (the write before this change) would hold the answer until it finished.
+      const handle = t.stack.client.workflow.getHandle(verificationWorkflowId(created.body.id));
+      await handle.result();
+      const events = (await handle.fetchHistory()).events ?? [];
+      const answered = events.flatMap((e, i) => (e.workflowExecutionUpdateCompletedEventAttributes ? [i] : []));
+      assert.equal(answered.length, 2);
+      for (const at of answered) {
+        const taskStart = events.findLastIndex((e, i) => i < at && e.workflowTaskCompletedEventAttributes);
+        const taskEnd = events.findIndex((e, i) => i > at && e.workflowTaskScheduledEventAttributes);
+        const task = events.slice(taskStart + 1, taskEnd < 0 ? undefined : taskEnd);
+        assert.ok(!task.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'), 'no local activity in the check’s task');
+      }
+      // ... and the workflow wrote its final state itself before it ended (an API that died before its write is covered)
+      const lastWrite = events.findLastIndex((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      assert.ok(lastWrite > answered[1], 'a projection write after the last check');
+      const stored = await t.stack.db.prisma.verification.findUniqueOrThrow({ where: { id: created.body.id } });
+      assert.deepEqual([stored.status, stored.attemptsRemaining], ['approved', 3]);
+    });
+
     it('follows the SMS delivery through Twilio status callbacks (signed, validated, monotonic)', async () => {
       const phone = uniquePhone();
       const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
