@@ -74,7 +74,9 @@ for (const kind of databases()) {
         timings.push(`${route.method} ${route.url} ${Date.now() - routeStarted} ms`);
       }
       if (process.env.HOSTILE_TIMINGS) console.log(timings.join('\n'));
-      console.log(`      ${requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // Not "<n> requests in <t> s": CI reads a line shaped like pytest's closing summary ("<n> passed in <t>s") near the
+      // end of the output as the test runner's verdict, found no test counted in it and recorded the run as running no test.
+      console.log(`      hostile requests answered: ${requests} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       assert.deepEqual(failures, [], failures.join('\n\n'));
     });
 
