@@ -254,6 +254,44 @@ for (const kind of databases()) {
       assert.equal((await t.request('GET', `/v1/verifications/${mine.body.id}`)).body.attemptsRemaining, 5);
     });
 
+    it('a check on a verification this API process knows goes to its workflow without reading the row; tenant scoping still holds', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+      assert.equal(created.status, 201);
+      const id = created.body.id as string;
+      const code = await codeFromSms(t, phone, 0);
+      const wrong = code === '000000' ? '111111' : '000000';
+      // A read model that says something the workflow does not: only a check that reads the row answers from it.
+      await t.stack.db.prisma.verification.update({ where: { id }, data: { status: 'canceled' } });
+
+      // A process that has not seen this verification (a new service: another API process) reads the row first.
+      const cold = await verificationService(t).check('default', id, wrong);
+      assert.deepEqual(cold, { valid: false, status: 'canceled', attemptsRemaining: 5 });
+
+      // The API that created it knows its owner and workflow: the check goes to the workflow, which takes the attempt.
+      const known = await t.request('POST', `/v1/verifications/${id}/checks`, { body: { code: wrong } });
+      assert.equal(known.status, 200);
+      assert.deepEqual(known.body, { valid: false, status: 'pending', attemptsRemaining: 4 });
+      assert.equal((await t.request('GET', `/v1/verifications/${id}`)).body.status, 'pending', 'the check wrote the state it left');
+
+      // Knowing the owner is what scopes it: another tenant gets the 404 a missing verification gets, and spends nothing.
+      const { ensureTenantWithKey } = await import('../../domain/tenants');
+      await ensureTenantWithKey(t.stack.db.prisma, t.stack.keys, 'other', 'Other tenant', 'tsk_other_tenant_key');
+      const theirs = await t.request('POST', `/v1/verifications/${id}/checks`, { body: { code }, apiKey: 'tsk_other_tenant_key' });
+      assert.equal(theirs.status, 404);
+      assert.equal(theirs.body.detail, `No verification ${id}.`);
+      assert.equal((await t.request('GET', `/v1/verifications/${id}`)).body.attemptsRemaining, 4);
+
+      // Once it is no longer pending, the workflow refuses the check and the answer comes from the read model, with why.
+      assert.deepEqual((await t.request('POST', `/v1/verifications/${id}/checks`, { body: { code } })).body, {
+        valid: true,
+        status: 'approved',
+        attemptsRemaining: 3,
+      });
+      const after = await t.request('POST', `/v1/verifications/${id}/checks`, { body: { code } });
+      assert.deepEqual(after.body, { valid: false, status: 'approved', attemptsRemaining: 3 });
+    });
+
     describe('Idempotency-Key', () => {
       it('replays the first response for the same key and body, and starts one verification', async () => {
         const phone = uniquePhone();
