@@ -127,7 +127,6 @@ export class Harness {
   private readonly onFailure: Array<() => Promise<unknown>> = [];
   private stackStarting?: Promise<BenchStack>;
   private bareStarting?: Promise<BareBaseline>;
-  private readonly bareRunning: Array<WorkflowHandle<typeof bareWorkflow>> = [];
   private readonly stops: Array<() => Promise<unknown>> = [];
 
   constructor(readonly quick: boolean) {}
@@ -179,39 +178,11 @@ export class Harness {
 
   private async startBare(): Promise<BareBaseline> {
     const { devServer, stack } = await this.stack();
-    const namespace = stack.config.temporal.namespace;
-    log('bundling and starting the bare worker…');
-    const queue = `bench-bare-${randomBytes(4).toString('hex')}`;
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
-      logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => log(m), error: (m) => log(m) },
-    });
-    const native = await NativeConnection.connect({ address: devServer.address });
-    const worker = await Worker.create({ connection: native, namespace, taskQueue: queue, workflowBundle: { code } });
-    const running = worker.run();
-    this.onFailure.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
-    // The client on the same native connection as the stack's (app/stack.ts): both sides pay the same transport.
-    const client = new Client({ connection: native, namespace });
+    const bare = await startBareBaseline(devServer.address, stack.config.temporal.namespace);
+    this.onFailure.push(() => bare.stop());
     // Stopped before the stack (stops run in reverse).
-    this.stops.push(async () => {
-      await Promise.all(this.bareRunning.map((h) => h.signal(stopSignal).catch(() => undefined)));
-      worker.shutdown();
-      await running;
-      await native.close();
-    });
-    return {
-      client,
-      queue,
-      startBare: async (tag) => {
-        const handle = await client.workflow.start(bareWorkflow, { taskQueue: queue, workflowId: `bench-${tag}-${randomBytes(6).toString('hex')}` });
-        this.bareRunning.push(handle);
-        return handle;
-      },
-      startShort: () => client.workflow.start(bareStartWorkflow, { taskQueue: queue, workflowId: `bench-start-${randomBytes(8).toString('hex')}` }),
-    };
+    this.stops.push(() => bare.stop());
+    return bare;
   }
 
   /** Stops everything started, in reverse. */
@@ -230,4 +201,41 @@ export class Harness {
 function environment(): Record<string, string> {
   const own = new Set(['PORT', 'DATA_DIR', 'TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'API_KEY', 'LOG_LEVEL']);
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !own.has(e[0])));
+}
+
+/**
+ * The bare Temporal baseline on the server at `address`: its own bundle (bench/bare-workflow.ts), task queue and worker,
+ * and a client on the same native connection (as app/stack.ts has it), so both sides pay the same transport.
+ * `stop()` signals the long-lived bare workflows to end, then stops the worker and the connection; it runs once.
+ */
+export async function startBareBaseline(address: string, namespace: string): Promise<BareBaseline & { stop(): Promise<void> }> {
+  log('bundling and starting the bare worker…');
+  const queue = `bench-bare-${randomBytes(4).toString('hex')}`;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => log(m), error: (m) => log(m) },
+  });
+  const native = await NativeConnection.connect({ address });
+  const worker = await Worker.create({ connection: native, namespace, taskQueue: queue, workflowBundle: { code } });
+  const running = worker.run();
+  const client = new Client({ connection: native, namespace });
+  const longLived: Array<WorkflowHandle<typeof bareWorkflow>> = [];
+  let stopping: Promise<void> | undefined;
+  return {
+    client,
+    queue,
+    startBare: async (tag) => {
+      const handle = await client.workflow.start(bareWorkflow, { taskQueue: queue, workflowId: `bench-${tag}-${randomBytes(6).toString('hex')}` });
+      longLived.push(handle);
+      return handle;
+    },
+    startShort: () => client.workflow.start(bareStartWorkflow, { taskQueue: queue, workflowId: `bench-start-${randomBytes(8).toString('hex')}` }),
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all(longLived.map((h) => h.signal(stopSignal).catch(() => undefined)));
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+        await native.close();
+      })()),
+  };
 }

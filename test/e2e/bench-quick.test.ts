@@ -38,6 +38,12 @@ const EXPECTED: Record<string, string[]> = {
     'throughputPerSecond.bareStarts.c10',
     'ratios.createsPerSecondC10',
   ],
+  'creation-split': [
+    'creationSplit.latencyMs.createSequential.p50',
+    'creationSplit.throughputPerSecond.creates.c10',
+    'creationSplit.throughputPerSecond.bareStarts.c10',
+    'creationSplit.ratios.createsPerSecondC10',
+  ],
   contracts: ['contracts.ours', 'contracts.bare', 'contracts.reactionAll.ours.p50', 'contracts.shape.segments'],
   sealing: ['sealingMs'],
   certificate: ['certificate.fullMs.p50', 'certificate.budget.met'],
@@ -85,6 +91,6 @@ describe('npm run bench -- --quick', function () {
       `missing from the results (contracts: ${JSON.stringify(results.contracts?.unavailable ?? null)}, reaction: ${results.reactionUnavailable})`,
     );
     assert.equal(results.sealingMs.length, 2);
-    assert.equal(results.budgets.length, 6, 'the check, ingestion (2), reaction (2) and certificate budgets');
+    assert.equal(results.budgets.length, 10, 'the check, ingestion (2), creation (2 + 2 split), reaction (2) and certificate budgets');
   });
 });
