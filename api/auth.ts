@@ -6,13 +6,13 @@
 // and README "Tenants and keys"); a cache would save that read and let a revoked key work until it expired.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalForApiKey, type Principal } from '../domain/api-keys';
-import type { TenantRef } from '../domain/tenants';
+import type { TenantContext } from '../domain/tenants';
 import type { PrismaClient } from '../prisma/generated/client';
 import { HttpProblem } from './problem';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    tenant: TenantRef;
+    tenant: TenantContext;
     /** who the key authenticated: set on every authenticated route (tenant or admin) */
     principal: Principal;
   }
@@ -57,7 +57,7 @@ function addHook(app: FastifyInstance, prisma: PrismaClient, scope: Principal['s
 
 /** Tenant routes (/v1): the request acts as the key's tenant (`request.tenant`). */
 export function addBearerAuth(app: FastifyInstance, prisma: PrismaClient) {
-  app.decorateRequest('tenant', null as unknown as TenantRef);
+  app.decorateRequest('tenant', null as unknown as TenantContext);
   addHook(app, prisma, 'tenant');
 }
 

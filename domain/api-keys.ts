@@ -4,11 +4,11 @@
 // request, without a cache, so that a revoked key is refused at once by every API process sharing the database.
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../prisma/generated/client';
-import { hashApiKey, newApiKey, type TenantRef } from './tenants';
+import { hashApiKey, newApiKey, type TenantContext, type TenantSettings } from './tenants';
 
 export type KeyScope = 'tenant' | 'admin';
 
-export type Principal = { scope: 'tenant'; keyId: string; tenant: TenantRef } | { scope: 'admin'; keyId: string };
+export type Principal = { scope: 'tenant'; keyId: string; tenant: TenantContext } | { scope: 'admin'; keyId: string };
 
 /** What may be shown of a key after its creation: never the key, never its hash (dates as ISO 8601). */
 export interface KeyView {
@@ -55,8 +55,16 @@ export const keyView = (row: KeyRow): KeyView => ({
 export async function principalForApiKey(prisma: PrismaClient, key: string, now = new Date()): Promise<Principal | undefined> {
   // One round trip (a join), where Prisma's `include` would make two: this runs before every API request.
   const rows = await prisma.$queryRaw<
-    Array<{ id: string; scope: string; revoked_at: Date | null; last_used_at: Date | null; tenant_id: string | null; tenant_name: string | null }>
-  >`SELECT k.id, k.scope, k.revoked_at, k.last_used_at, t.id AS tenant_id, t.name AS tenant_name
+    Array<{
+      id: string;
+      scope: string;
+      revoked_at: Date | null;
+      last_used_at: Date | null;
+      tenant_id: string | null;
+      tenant_name: string | null;
+      tenant_settings: TenantSettings | null;
+    }>
+  >`SELECT k.id, k.scope, k.revoked_at, k.last_used_at, t.id AS tenant_id, t.name AS tenant_name, t.settings AS tenant_settings
       FROM api_key k LEFT JOIN tenant t ON t.id = k.tenant_id
      WHERE k.key_hash = ${hashApiKey(key)}`;
   const row = rows[0];
@@ -66,7 +74,7 @@ export async function principalForApiKey(prisma: PrismaClient, key: string, now 
   }
   if (row.scope === 'admin') return { scope: 'admin', keyId: row.id };
   if (row.scope === 'tenant' && row.tenant_id && row.tenant_name !== null) {
-    return { scope: 'tenant', keyId: row.id, tenant: { id: row.tenant_id, name: row.tenant_name } };
+    return { scope: 'tenant', keyId: row.id, tenant: { id: row.tenant_id, name: row.tenant_name, settings: row.tenant_settings ?? {} } };
   }
   return undefined; // a scope this code does not know grants nothing
 }

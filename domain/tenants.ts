@@ -24,6 +24,20 @@ export interface TenantSettings {
 
 export const DEFAULT_OTP_TEMPLATE = 'otp_code';
 
+/**
+ * The tenant a request acts for, as its API key's lookup reads it (domain/api-keys.ts: the same statement), so a
+ * create needs no read of its own for the name or the defaults.
+ */
+export interface TenantContext extends TenantRef {
+  settings: TenantSettings;
+}
+
+/** A tenant's context read on its own (tests and tools that act for a tenant without a request). */
+export async function tenantContext(prisma: PrismaClient, tenantId: string): Promise<TenantContext> {
+  const row = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { id: true, name: true, settings: true } });
+  return { id: row.id, name: row.name, settings: (row.settings ?? {}) as TenantSettings };
+}
+
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export function newApiKey(): string {

@@ -11,7 +11,7 @@ import { MAX_DOCUMENT_BYTES, safeDocumentName } from '../documents/limits';
 import { parseDuration } from '../shared/duration';
 import { maskPhone } from '../domain/phone';
 import { presentProcess, type ProcessView } from '../domain/process-view';
-import { tenantSettings } from '../domain/tenants';
+import type { TenantContext } from '../domain/tenants';
 import { requiredTemplates } from '../messaging/templates/definitions';
 import type { Keys } from '../platform/keys';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
@@ -91,7 +91,8 @@ const FILE_TOO_LARGE = (field: string) =>
 export class ProcessService {
   constructor(private readonly deps: ProcessServiceDeps) {}
 
-  async create(tenantId: string, request: CreateProcessRequest): Promise<ProcessView> {
+  async create(tenant: TenantContext, request: CreateProcessRequest): Promise<ProcessView> {
+    const { id: tenantId, settings } = tenant;
     const { prisma, temporal, taskQueue, keys, blobs } = this.deps;
     const errors: FieldError[] = [];
     const timeouts = this.durations(request.timeouts ?? {}, errors);
@@ -119,8 +120,6 @@ export class ProcessService {
     );
     if (errors.length) throw invalidFields(errors);
 
-    const settings = await tenantSettings(prisma, tenantId);
-    const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true } });
     const locale = request.customer.locale ?? settings.defaultLocale ?? 'es';
     const otpChannel = request.otp?.channel ?? 'sms';
     const missing = await this.deps.templates.missing(requiredTemplates({ optInMode: request.optIn.mode, otpChannel, locale }));

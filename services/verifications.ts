@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { hashCode } from '../domain/otp-code';
 import { maskPhone } from '../domain/phone';
 import { releaseSendSlot, takeSendSlot } from '../domain/send-limit';
-import { tenantSettings } from '../domain/tenants';
+import type { TenantContext } from '../domain/tenants';
 import { saveVerificationProjection } from '../domain/verification-projection';
 import { present, type VerificationView } from '../domain/verification-view';
 import type { Keys } from '../platform/keys';
@@ -80,10 +80,10 @@ export class VerificationService {
   constructor(private readonly deps: VerificationServiceDeps) {}
 
   /** `options` exist for tests (a cool-down shorter than the product's 30 s); the API never passes them. */
-  async create(tenantId: string, body: CreateVerificationRequest, options: { resendCooldownSeconds?: number } = {}): Promise<VerificationView> {
+  async create(tenant: TenantContext, body: CreateVerificationRequest, options: { resendCooldownSeconds?: number } = {}): Promise<VerificationView> {
     const { prisma, temporal, taskQueue } = this.deps;
+    const { id: tenantId, settings } = tenant;
     const id = `ver_${randomBytes(15).toString('base64url')}`;
-    const settings = await tenantSettings(prisma, tenantId);
     const ttlSeconds = body.ttlSeconds ?? 600;
     const input: VerificationInput = {
       verificationId: id,

@@ -89,7 +89,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ service: ProcessService 
       const notBase64 = documents.flatMap((d, i) => (BASE64.test(d.contentBase64) ? [] : [{ path: fieldOf(i), in: 'body', message: 'is not base64' }]));
       if (notBase64.length) throw invalidFields(notBase64);
       const decoded = documents.map((d, i) => ({ name: d.name, content: Buffer.from(d.contentBase64, 'base64'), field: fieldOf(i) }));
-      return reply.code(201).send(await service.create(request.tenant.id, { ...rest, documents: decoded }));
+      return reply.code(201).send(await service.create(request.tenant, { ...rest, documents: decoded }));
     },
   );
 

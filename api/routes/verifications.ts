@@ -28,7 +28,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox<{ service: Verificati
         response: { 201: VerificationResponse, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.create(request.tenant.id, request.body)),
+    async (request, reply) => reply.code(201).send(await service.create(request.tenant, request.body)),
   );
 
   app.get(

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { freePort } from '../../platform/dev-server';
 import { Cluster, cleanupOnExit } from '../../test/support/cluster';
 import { startSandboxProvider } from '../../test/support/sandbox-provider';
-import { log, startBareBaseline, VerificationApi, type Harness, type Scenario } from '../harness';
+import { log, startBareBaseline, VerificationApi, waitFor, type Harness, type Scenario } from '../harness';
 import { verificationWorkflowId } from '../../shared/verification';
 import { BenchHttp } from '../http';
 import { creationReport, measureCreation } from './creation';
@@ -58,6 +58,12 @@ export const creationSplit: Scenario = {
       // What the one Temporal server does for each: a verification's history once its SMS is delivered (its start, its
       // tasks, the send, the two receipts) beside a bare start's. Both share the machine's two cores with everything else.
       const eventsOf = async (workflowId: string) => (await bare.client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+      await waitFor(
+        async () => ((await verifications.get(measured.lastCreated)).sends?.[0]?.status === 'delivered' ? true : undefined),
+        'the last SMS delivered',
+      );
+      const lastHandle = bare.client.workflow.getHandle(verificationWorkflowId(measured.lastCreated));
+      await waitFor(async () => ((await lastHandle.describe()).raw.pendingWorkflowTask ? undefined : true), 'its workflow to go idle');
       const historyEvents = {
         verification: await eventsOf(verificationWorkflowId(measured.lastCreated)),
         bareStart: await eventsOf(measured.lastBareStart.workflowId),

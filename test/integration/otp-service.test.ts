@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { VerificationService } from '../../services/verifications';
 import { verifyCallback } from '../../domain/callback-signature';
 import { callbackReceiver } from '../support/callback-receiver';
-import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
+import { databases, eventually, startTestStack, tenantOf, type TestStack, verificationService } from '../support/stack';
 
 let phoneSeq = Math.floor(Math.random() * 40_000_000);
 /** Valid Spanish mobile numbers, one per test, so handsets and send caps do not mix. */
@@ -53,7 +53,7 @@ for (const kind of databases()) {
 
       it('sends the same code again after the cool-down, and the code still approves', async () => {
         const phone = uniquePhone();
-        const created = await service.create(t.tenantId, { to: phone, channel: 'sms' }, { resendCooldownSeconds: 1 });
+        const created = await service.create(await tenantOf(t), { to: phone, channel: 'sms' }, { resendCooldownSeconds: 1 });
         const first = await nthCode(t, phone, 0);
         await new Promise((r) => setTimeout(r, 1100));
         const resent = await t.request('POST', `/v1/verifications/${created.id}/resend`, { body: { channel: 'sms' } });
@@ -122,7 +122,7 @@ for (const kind of databases()) {
 
       it('counts resends too', async () => {
         const phone = uniquePhone();
-        const created = await service.create(t.tenantId, { to: phone, channel: 'sms' }, { resendCooldownSeconds: 0 });
+        const created = await service.create(await tenantOf(t), { to: phone, channel: 'sms' }, { resendCooldownSeconds: 0 });
         await nthCode(t, phone, 0);
         for (let i = 0; i < 4; i++) assert.equal((await t.request('POST', `/v1/verifications/${created.id}/resend`, { body: {} })).status, 200);
         const refused = await t.request('POST', `/v1/verifications/${created.id}/resend`, { body: {} });
@@ -213,7 +213,7 @@ for (const kind of databases()) {
           await eventually(async () => ((await t.request('GET', `/v1/verifications/${exhausted.body.id}`)).body.sends.length ? true : undefined), 'the send');
           await t.request('POST', `/v1/verifications/${exhausted.body.id}/checks`, { body: { code: '0000000' } });
 
-          const expired = await service.create(t.tenantId, { to: uniquePhone(), channel: 'sms', ttlSeconds: 1, callbackUrl: receiver.url });
+          const expired = await service.create(await tenantOf(t), { to: uniquePhone(), channel: 'sms', ttlSeconds: 1, callbackUrl: receiver.url });
 
           // the sandbox cannot deliver to numbers ending in 99000000: every channel failed
           const failed = await t.request('POST', '/v1/verifications', { body: { to: '+34699000000', channel: 'sms', callbackUrl: receiver.url } });

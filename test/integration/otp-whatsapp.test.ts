@@ -3,7 +3,7 @@
 // fallback to SMS when WhatsApp fails, refuses, or does not deliver in time.
 import assert from 'node:assert/strict';
 import type { VerificationService } from '../../services/verifications';
-import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
+import { databases, eventually, startTestStack, tenantOf, type TestStack, verificationService } from '../support/stack';
 
 let phoneSeq = Math.floor(Math.random() * 40_000_000);
 const uniquePhone = () => `+346${String(50_000_000 + phoneSeq++).padStart(8, '0')}`;
@@ -148,7 +148,7 @@ for (const kind of databases()) {
       this.timeout(30_000);
       await setFaults(t, { statusDelayMs: 8_000 });
       const phone = uniquePhone();
-      const created = await service.create(t.tenantId, { to: phone, channel: 'whatsapp', fallbackAfterSeconds: 1 });
+      const created = await service.create(await tenantOf(t), { to: phone, channel: 'whatsapp', fallbackAfterSeconds: 1 });
       const settled = await verification(t, created.id, (v) => v.sends.length === 2, 'the SMS fallback');
       assert.deepEqual(
         settled.sends.map((s: { channel: string }) => s.channel),
@@ -169,7 +169,7 @@ for (const kind of databases()) {
     it('resends the same code on another channel on request', async function () {
       this.timeout(30_000);
       const phone = uniquePhone();
-      const created = await service.create(t.tenantId, { to: phone, channel: 'sms' }, { resendCooldownSeconds: 0 });
+      const created = await service.create(await tenantOf(t), { to: phone, channel: 'sms' }, { resendCooldownSeconds: 0 });
       const smsCode = codeIn((await eventually(async () => (await sms(t, phone))[0], 'the SMS'))!);
       const resent = await t.request('POST', `/v1/verifications/${created.id}/resend`, { body: { channel: 'whatsapp' } });
       assert.equal(resent.status, 200);

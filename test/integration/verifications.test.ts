@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { PHONE, STATUS, TENANT } from '../../shared/search-attributes';
 import { verificationWorkflowId } from '../../shared/verification';
-import { databases, eventually, startTestStack, verificationService, type TestStack } from '../support/stack';
+import { databases, eventually, startTestStack, tenantOf, type TestStack, verificationService } from '../support/stack';
 
 const PHONE_NUMBER = '+34600111222';
 
@@ -148,7 +148,7 @@ for (const kind of databases()) {
       // The API's minimum TTL is 60 s; the service itself takes a shorter one so the test needs no long sleep.
       const service = verificationService(t);
       const phone = uniquePhone();
-      const created = await service.create(t.tenantId, { to: phone, channel: 'sms', ttlSeconds: 2 });
+      const created = await service.create(await tenantOf(t), { to: phone, channel: 'sms', ttlSeconds: 2 });
       const code = await codeFromSms(t, phone, 0);
       await eventually(
         async () => ((await t.request('GET', `/v1/verifications/${created.id}`)).body.status === 'expired' ? true : undefined),

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { VerificationService } from '../../services/verifications';
+import { tenantContext, type TenantContext } from '../../domain/tenants';
 import { loadConfig } from '../../platform/config';
 import { createPostgresTestDatabase, openDatabase, type DatabaseKind } from '../../platform/db';
 import { freePort, type DevServer } from '../../platform/dev-server';
@@ -89,6 +90,11 @@ export async function startTestStack(kind: DatabaseKind, env: Record<string, str
       if (Date.now() - started > 5_000) console.error(`test stack: closing the database took ${Date.now() - started} ms`);
     },
   };
+}
+
+/** The stack's tenant as a request acting for it has it (its name and settings). */
+export function tenantOf(t: TestStack): Promise<TenantContext> {
+  return tenantContext(t.stack.db.prisma, t.tenantId);
 }
 
 /**
