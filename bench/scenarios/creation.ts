@@ -14,13 +14,17 @@ export const creationParameters = (quick: boolean) => ({
   warmup: quick ? 2 : 20,
   /** per concurrency level, for both creates and bare starts */
   starts: quick ? 10 : 150,
+  /** bare and create blocks alternate this many times per concurrency level (bare first in even rounds) */
+  rounds: quick ? 2 : 5,
 });
 
 type Measured = Record<string, Throughput & { latency?: LatencySummary }>;
 
 /**
- * Bare starts, then creates, at concurrency 1 and 10. `smsCount` is how many SMS the provider has received: each create
- * sends one, and they must all have arrived before the next phase, so one phase's background sends do not load the next.
+ * Bare starts and creates at concurrency 1 and 10, in alternating blocks (bare first in even rounds, creates first in
+ * odd ones), so a machine that gets busier or quieter during the run does not land on one side of the ratio only.
+ * `smsCount` is how many SMS the provider has received: each create sends one, and they must all have arrived before
+ * the next block, so one block's background sends do not load the next.
  */
 export async function measureCreation(
   quick: boolean,
@@ -45,30 +49,58 @@ export async function measureCreation(
   let lastCreated = '';
   let lastBareStart: WorkflowHandle | undefined;
   for (const concurrency of [1, CONCURRENCY]) {
-    log(`bare starts vs creates at concurrency ${concurrency}: ${p.warmup} warm-up + ${p.starts} each…`);
-    const bareStarted: Array<WorkflowHandle> = [];
-    await throughput(p.warmup, concurrency, async () => bareStarted.push(await bare.startShort()));
+    log(`bare starts vs creates at concurrency ${concurrency}: ${p.warmup} warm-up + ${p.starts} each, in ${p.rounds} alternating blocks…`);
+    const perBlock = Math.ceil(p.starts / p.rounds);
     const startMs: number[] = [];
-    const s = await throughput(p.starts, concurrency, async () => {
-      const { ms, value } = await timed(bare.startShort);
-      startMs.push(ms);
-      bareStarted.push(value);
-    });
-    starts[`c${concurrency}`] = { ...s, latency: concurrency === 1 ? summarize(startMs) : undefined };
-    await Promise.all(bareStarted.map((h) => h.result()));
-    lastBareStart = bareStarted.at(-1);
-
-    await throughput(p.warmup, concurrency, () => create(newPhone()));
-    sent += p.warmup;
     const createMs: number[] = [];
-    const c = await throughput(p.starts, concurrency, async () => {
-      const { ms, value } = await timed(() => create(newPhone()));
-      createMs.push(ms);
-      lastCreated = value;
-    });
-    sent += p.starts;
-    creates[`c${concurrency}`] = { ...c, latency: concurrency === 1 ? summarize(createMs) : undefined };
-    await drainSms();
+    const seconds = { bare: 0, creates: 0 };
+    const bareBlock = async (n: number, measured: boolean) => {
+      const started: WorkflowHandle[] = [];
+      const t = await throughput(n, concurrency, async () => {
+        const { ms, value } = await timed(bare.startShort);
+        if (measured) startMs.push(ms);
+        started.push(value);
+      });
+      if (measured) seconds.bare += t.seconds;
+      await Promise.all(started.map((h) => h.result()));
+      lastBareStart = started.at(-1) ?? lastBareStart;
+    };
+    const createBlock = async (n: number, measured: boolean) => {
+      const t = await throughput(n, concurrency, async () => {
+        const { ms, value } = await timed(() => create(newPhone()));
+        if (measured) createMs.push(ms);
+        lastCreated = value;
+      });
+      if (measured) seconds.creates += t.seconds;
+      sent += n;
+      await drainSms();
+    };
+    await bareBlock(p.warmup, false);
+    await createBlock(p.warmup, false);
+    for (let r = 0; r < p.rounds; r++) {
+      if (r % 2 === 0) {
+        await bareBlock(perBlock, true);
+        await createBlock(perBlock, true);
+      } else {
+        await createBlock(perBlock, true);
+        await bareBlock(perBlock, true);
+      }
+    }
+    const total = perBlock * p.rounds;
+    starts[`c${concurrency}`] = {
+      n: total,
+      concurrency,
+      seconds: seconds.bare,
+      perSecond: total / seconds.bare,
+      latency: concurrency === 1 ? summarize(startMs) : undefined,
+    };
+    creates[`c${concurrency}`] = {
+      n: total,
+      concurrency,
+      seconds: seconds.creates,
+      perSecond: total / seconds.creates,
+      latency: concurrency === 1 ? summarize(createMs) : undefined,
+    };
   }
   return { creates, starts, lastCreated, lastBareStart: lastBareStart! };
 }
@@ -102,7 +134,7 @@ export function creationReport(shape: string, quick: boolean, { creates, starts 
         `concurrency ${CONCURRENCY} ${met(CONCURRENCY) ? 'MET' : 'NOT MET'} (${f(ratio(CONCURRENCY) * 100, 0)} %)`,
     ],
     json: {
-      setup: { warmup: p.warmup, starts: p.starts, concurrency: CONCURRENCY },
+      setup: { warmup: p.warmup, starts: p.starts, rounds: p.rounds, concurrency: CONCURRENCY },
       latencyMs: { createSequential: creates.c1.latency, bareStartSequential: starts.c1.latency },
       throughputPerSecond: {
         creates: Object.fromEntries(Object.entries(creates).map(([k, v]) => [k, v.perSecond])),
