@@ -95,3 +95,15 @@ export async function throughput(total: number, concurrency: number, fn: (i: num
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Runs `a` and `b` in `rounds` alternating pairs — a first in even rounds, b first in odd ones — so a machine that gets
+ * busier or quieter during the run does not land on one side of a ratio only.
+ */
+export async function alternate(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    const [first, second] = r % 2 === 0 ? [a, b] : [b, a];
+    await first();
+    await second();
+  }
+}

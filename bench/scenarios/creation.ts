@@ -5,7 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { newPhone } from '../../test/support/customer';
 import type { BareBaseline } from '../harness';
 import { f, log, type Harness, type Row, type Scenario } from '../harness';
-import { sleep, summarize, throughput, timed, type LatencySummary, type Throughput } from '../stats';
+import { alternate, sleep, summarize, throughput, timed, type LatencySummary, type Throughput } from '../stats';
 import { CONCURRENCY } from './ingestion';
 
 export const BUDGET_CREATION_RATIO = 0.5; // issue 10: creation ≥ 50 % of bare workflow starts per second
@@ -77,30 +77,18 @@ export async function measureCreation(
     };
     await bareBlock(p.warmup, false);
     await createBlock(p.warmup, false);
-    for (let r = 0; r < p.rounds; r++) {
-      if (r % 2 === 0) {
-        await bareBlock(perBlock, true);
-        await createBlock(perBlock, true);
-      } else {
-        await createBlock(perBlock, true);
-        await bareBlock(perBlock, true);
-      }
-    }
-    const total = perBlock * p.rounds;
-    starts[`c${concurrency}`] = {
-      n: total,
-      concurrency,
-      seconds: seconds.bare,
-      perSecond: total / seconds.bare,
-      latency: concurrency === 1 ? summarize(startMs) : undefined,
+    await alternate(
+      p.rounds,
+      () => bareBlock(perBlock, true),
+      () => createBlock(perBlock, true),
+    );
+    /** the level's figures: calls per second over the timed blocks, and the latencies when sequential */
+    const level = (secondsTaken: number, latencies: number[]) => {
+      const n = perBlock * p.rounds;
+      return { n, concurrency, seconds: secondsTaken, perSecond: n / secondsTaken, latency: concurrency === 1 ? summarize(latencies) : undefined };
     };
-    creates[`c${concurrency}`] = {
-      n: total,
-      concurrency,
-      seconds: seconds.creates,
-      perSecond: total / seconds.creates,
-      latency: concurrency === 1 ? summarize(createMs) : undefined,
-    };
+    starts[`c${concurrency}`] = level(seconds.bare, startMs);
+    creates[`c${concurrency}`] = level(seconds.creates, createMs);
   }
   return { creates, starts, lastCreated, lastBareStart: lastBareStart! };
 }

@@ -9,7 +9,7 @@ import { newPhone } from '../../test/support/customer';
 import { pokeSignal, pokesQuery, type bareWorkflow } from '../bare-workflow';
 import { f, log, waitFor, type Harness, type Scenario } from '../harness';
 import { inboundTextWebhook, metaSignature, newWamid } from '../meta';
-import { sleep, throughput, type Throughput } from '../stats';
+import { alternate, sleep, throughput, type Throughput } from '../stats';
 
 export const BUDGET_INGEST_RATIO = 0.7; // PRODUCT.md §6: webhook ingestion ≥ 70 % of bare signals/s
 export const CONCURRENCY = 10;
@@ -128,15 +128,7 @@ export const ingestion: Scenario = {
         seconds.webhooks += t.seconds;
         seconds.webhooksProcessed += t.seconds + (performance.now() - idleStart) / 1000;
       };
-      for (let r = 0; r < p.signalRounds; r++) {
-        if (r % 2 === 0) {
-          await bareBlock();
-          await webhookBlock();
-        } else {
-          await webhookBlock();
-          await bareBlock();
-        }
-      }
+      await alternate(p.signalRounds, bareBlock, webhookBlock);
       signalLevels[`c${concurrency}`] = {
         bare: { n: total, concurrency, seconds: seconds.bare, perSecond: total / seconds.bare },
         bareProcessedPerSecond: total / seconds.bareProcessed,
