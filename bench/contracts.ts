@@ -32,6 +32,7 @@ import type { HandsetMessage } from '../test/support/customer';
 import { inboundMessageSignal, messageStatusSignal } from '../shared/messaging';
 import { processWorkflowId } from '../shared/process';
 import { bareContractWorkflow, replySignal, type BareContractActivities, type BareContractShape } from './bare-contract';
+import { formatBreakdown, reactionBreakdown, summarizeBreakdowns, type ReactionBreakdown } from './breakdown';
 import { BenchHttp } from './http';
 import { inboundTextWebhook, inboundWebhook, metaSignature, newWamid } from './meta';
 import { SandboxEvents } from './sse';
@@ -95,6 +96,8 @@ export interface ContractBenchResult {
   reactionAll: { ours: LatencySummary; bare: LatencySummary };
   /** the POST of each measured tap answered (200, routed) */
   tapAnswer: LatencySummary;
+  /** per tap: where its reaction went, from the process's history */
+  tapBreakdown: Record<string, Record<keyof ReactionBreakdown, LatencySummary>>;
   seconds: number;
 }
 
@@ -242,6 +245,7 @@ export async function benchContracts(deps: ContractBenchDeps, options: Partial<t
 
     type ReactionSamples = Record<number, number[]>;
     const tapAnswers: number[] = [];
+    const tapBreakdowns: Record<number, ReactionBreakdown[]> = {};
 
     /**
      * One contract process, start to finish; resolves with its duration (ms). With `reaction`, each
@@ -299,6 +303,11 @@ export async function benchContracts(deps: ContractBenchDeps, options: Partial<t
           if (codes.length !== 1 || Date.parse(codes[0].at) < wall - 1) throw new Error(`expected one SMS after the tap, found ${JSON.stringify(codes)}`);
         }
         (reaction[reply] ??= []).push(ms);
+        // where it went: the tap's signal is the newest customer message in the history (the next tap comes later)
+        const history = (await handle.fetchHistory()).events ?? [];
+        const signalAt = history.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === inboundMessageSignal.name);
+        const postWall = performance.timeOrigin + sent;
+        (tapBreakdowns[reply] ??= []).push(reactionBreakdown(history, signalAt, { postWall, arrivedWall: postWall + ms, isSend: (type) => sends.has(type) }));
       }
       if (reaction) {
         // Enough for the reaction: the process is left waiting for its code (sealing and delivery are
@@ -487,6 +496,7 @@ export async function benchContracts(deps: ContractBenchDeps, options: Partial<t
       reaction,
       reactionAll: { ours: summarize(all(oursSamples)), bare: summarize(all(bareSamples)) },
       tapAnswer: summarize(tapAnswers),
+      tapBreakdown: Object.fromEntries(REACTION_REPLIES.map((reply) => [REACTION_LABELS[reply], summarizeBreakdowns(tapBreakdowns[reply] ?? [])])),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {
@@ -547,6 +557,7 @@ export function formatContracts(r: ContractBenchResult | Error): string {
     `budget (PRODUCT.md §6): reaction to a tap → next outbound message p50 ≤ ${BUDGET_REACTION_P50_MS} ms — ` +
       `${r.reactionAll.ours.p50 <= BUDGET_REACTION_P50_MS ? 'MET' : 'NOT MET'} (p50 ${f(r.reactionAll.ours.p50)} ms); ` +
       `p99 ≤ ${BUDGET_REACTION_P99_MS} ms — ${r.reactionAll.ours.p99 <= BUDGET_REACTION_P99_MS ? 'MET' : 'NOT MET'} (p99 ${f(r.reactionAll.ours.p99)} ms)`,
+    ...Object.entries(r.tapBreakdown).map(([label, b]) => formatBreakdown(`reaction breakdown, ${label}`, b, 'send')),
     `(contract phase: ${f(r.seconds)} s)`,
   ].join('\n');
 }

@@ -8,7 +8,8 @@ import { newPhone } from '../../test/support/customer';
 import { f, log, waitFor, type Harness, type Row, type Scenario } from '../harness';
 import { failedStatusWebhook, metaSignature } from '../meta';
 import { SandboxEvents } from '../sse';
-import { summarize, type LatencySummary } from '../stats';
+import { formatBreakdown, reactionBreakdown, summarizeBreakdowns, type ReactionBreakdown } from '../breakdown';
+import { summarize } from '../stats';
 
 const BUDGET_REACTION_P50_MS = 50; // PRODUCT.md §6: inbound webhook → next outbound message at the provider
 const BUDGET_REACTION_P99_MS = 250;
@@ -17,16 +18,6 @@ const HOLD_STATUSES_MS = 60_000;
 
 export const reactionParameters = (quick: boolean) => ({ warmup: quick ? 1 : 10, samples: quick ? 5 : 100 });
 
-/** the parts of a reaction, read from the workflow history */
-const BREAKDOWN_PARTS = [
-  'webhookToSignal',
-  'signalToActivityScheduled',
-  'signalToTaskStarted',
-  'taskStartedToActivityScheduled',
-  'scheduledToStarted',
-  'startedToSmsAtProvider',
-] as const;
-type ReactionBreakdown = Record<(typeof BREAKDOWN_PARTS)[number], number>;
 type ReactionSample = { ms: number; answerMs: number; breakdown: ReactionBreakdown; fallbackStatus: string };
 
 export const reaction: Scenario = {
@@ -84,25 +75,12 @@ export const reaction: Scenario = {
       await waitFor(async () => ((await handle.describe()).raw.pendingWorkflowTask ? undefined : true), `verification-${id} to go idle`);
       // Observation only: does the projection show the fallback SMS delivered once all that landed?
       const fallbackSend = (await api.get(id)).sends?.[1];
-      // Where the time went, from the workflow's history (server clock; same host as ours): the first
-      // messageStatus signal is this webhook's (the emulator's own statuses are held back).
+      // Where the time went, from the workflow's history: the first messageStatus signal is this webhook's (the
+      // emulator's own statuses are held back).
       const history = (await handle.fetchHistory()).events ?? [];
-      const timeOf = (e: (typeof history)[number] | undefined) =>
-        e?.eventTime ? Number(e.eventTime.seconds ?? 0) * 1000 + (e.eventTime.nanos ?? 0) / 1e6 : NaN;
       const signalAt = history.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === messageStatusSignal.name);
-      const scheduled = signalAt < 0 ? undefined : history.slice(signalAt).find((e) => e.activityTaskScheduledEventAttributes);
-      const started = scheduled && history.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
-      // the workflow task that scheduled the send: dispatched to the worker (started), then run there (completed)
-      const taskStarted = signalAt < 0 ? undefined : history.slice(signalAt).find((e) => e.workflowTaskStartedEventAttributes);
       const postWall = performance.timeOrigin + start;
-      const breakdown = {
-        webhookToSignal: timeOf(history[signalAt]) - postWall,
-        signalToActivityScheduled: timeOf(scheduled) - timeOf(history[signalAt]),
-        signalToTaskStarted: timeOf(taskStarted) - timeOf(history[signalAt]),
-        taskStartedToActivityScheduled: timeOf(scheduled) - timeOf(taskStarted),
-        scheduledToStarted: timeOf(started) - timeOf(scheduled),
-        startedToSmsAtProvider: postWall + ms - timeOf(started),
-      };
+      const breakdown = reactionBreakdown(history, signalAt, { postWall, arrivedWall: postWall + ms });
       return { ms, answerMs, breakdown, fallbackStatus: fallbackSend ? `${fallbackSend.channel}/${fallbackSend.status}` : 'absent' };
     };
     const measureReaction = async (): Promise<{ samples: ReactionSample[] } | { unavailable: string }> => {
@@ -134,12 +112,7 @@ export const reaction: Scenario = {
     const reactionAnswer = 'samples' in outcome ? summarize(outcome.samples.map((s) => s.answerMs)) : undefined;
     const unavailable = 'unavailable' in outcome ? outcome.unavailable : undefined;
     if (unavailable) log(`reaction latency unavailable: ${unavailable}`);
-    const breakdown =
-      'samples' in outcome
-        ? (Object.fromEntries(
-            BREAKDOWN_PARTS.map((k) => [k, summarize(outcome.samples.map((sample) => sample.breakdown[k]).filter(Number.isFinite))]),
-          ) as Record<keyof ReactionBreakdown, LatencySummary>)
-        : undefined;
+    const breakdown = 'samples' in outcome ? summarizeBreakdowns(outcome.samples.map((sample) => sample.breakdown)) : undefined;
     /** what the projection says of each measured sample's fallback SMS once its status callbacks were processed */
     const fallbackStatuses: Record<string, number> = {};
     if ('samples' in outcome)
@@ -159,16 +132,7 @@ export const reaction: Scenario = {
     const checks: string[] = [];
     if (unavailable) checks.push(`reaction latency: UNAVAILABLE — ${unavailable}`);
     else {
-      if (breakdown) {
-        const b = breakdown;
-        checks.push(
-          `reaction breakdown, p50 (p90) ms from the workflow history: webhook → signal recorded ${f(b.webhookToSignal.p50)} (${f(b.webhookToSignal.p90)}), ` +
-            `signal → SMS activity scheduled ${f(b.signalToActivityScheduled.p50)} (${f(b.signalToActivityScheduled.p90)}) ` +
-            `[of which signal → workflow task started ${f(b.signalToTaskStarted.p50)} (${f(b.signalToTaskStarted.p90)}), ` +
-            `task started → SMS scheduled ${f(b.taskStartedToActivityScheduled.p50)} (${f(b.taskStartedToActivityScheduled.p90)}), the worker's own time], ` +
-            `scheduled → started ${f(b.scheduledToStarted.p50)} (${f(b.scheduledToStarted.p90)}), started → SMS at provider ${f(b.startedToSmsAtProvider.p50)} (${f(b.startedToSmsAtProvider.p90)})`,
-        );
-      }
+      if (breakdown) checks.push(formatBreakdown('reaction breakdown', breakdown, 'SMS'));
       checks.push(
         `event-loop delay of the stack's process during the phase: p50 ${f(loopDelayMs.p50)} ms, p99 ${f(loopDelayMs.p99)} ms, max ${f(loopDelayMs.max)} ms`,
       );
