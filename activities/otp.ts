@@ -1,6 +1,7 @@
 // OTP activities: derive the code (never returned, never logged), send it, return only its keyed hash.
 import { deriveCode, hashCode, newNonce } from '../domain/otp-code';
 import { otpSmsText } from '../domain/otp-messages';
+import { openConversationWait } from '../messaging/conversation-wait';
 import { sendOnce } from '../messaging/outbox';
 import { tenantSettings } from '../domain/tenants';
 import type { SendOtpInput, SendOtpResult } from '../shared/otp';
@@ -15,13 +16,24 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
       const codeHash = hashCode(keys.otpHash, input.subjectId, deriveCode(keys.otpCode, nonce, input.codeLength));
       // First send of a generation creates its nonce; re-sends find the same one, hence the same code. One
       // statement (the no-op update returns the kept row): on the send's hot path, where Prisma's upsert cost 5x more.
-      const [row] = await prisma.$queryRaw<Array<{ nonce: string; codeHash: string }>>`
-        INSERT INTO otp_code (subject_id, generation, nonce, code_hash, expires_at, created_at)
-        VALUES (${input.subjectId}, ${input.generation}, ${nonce}, ${codeHash}, ${new Date(input.expiresAt)}, ${new Date()})
-        ON CONFLICT (subject_id, generation) DO UPDATE SET nonce = otp_code.nonce
-        RETURNING nonce, code_hash AS "codeHash"`;
-      const code = deriveCode(keys.otpCode, row.nonce, input.codeLength);
       const sendKey = currentSendKey();
+      const [[row]] = await Promise.all([
+        prisma.$queryRaw<Array<{ nonce: string; codeHash: string }>>`
+          INSERT INTO otp_code (subject_id, generation, nonce, code_hash, expires_at, created_at)
+          VALUES (${input.subjectId}, ${input.generation}, ${nonce}, ${codeHash}, ${new Date(input.expiresAt)}, ${new Date()})
+          ON CONFLICT (subject_id, generation) DO UPDATE SET nonce = otp_code.nonce
+          RETURNING nonce, code_hash AS "codeHash"`,
+        // the typed reply's route, before the code can reach the customer
+        input.routeReply
+          ? openConversationWait(prisma, {
+              workflowId: sendKey.workflowId,
+              subjectId: input.subjectId,
+              phone: input.to,
+              expects: 'otp',
+            })
+          : undefined,
+      ]);
+      const code = deriveCode(keys.otpCode, row.nonce, input.codeLength);
       try {
         if (input.channel === 'whatsapp') {
           // Authentication template with a copy-code button; Meta renders the text and the expiry.

@@ -8,6 +8,7 @@ import { sealPdf } from '../sealing';
 import { buttonPayload } from '../shared/messaging';
 import type { Locale } from '../shared/otp';
 import { processWorkflowId, type ProcessAction, type ProcessCallbackType, type ProcessReason, type ProcessState, type ProcessStatus } from '../shared/process';
+import { openConversationWait } from '../messaging/conversation-wait';
 import { deliverCallback } from './callbacks';
 import type { ActivityDeps } from './deps';
 import { sendWhatsAppMessage } from './messaging';
@@ -124,11 +125,11 @@ export function createProcessActivities(deps: ActivityDeps) {
 
     /** Free text from this customer goes to this process now (as a keyed hash for `otp`, in clear for `text`). */
     async setConversationWait(input: { processId: string; phone: string; expects: 'otp' | 'text' }): Promise<void> {
-      const workflowId = processWorkflowId(input.processId);
-      await prisma.conversationWait.upsert({
-        where: { workflowId },
-        create: { workflowId, subjectId: input.processId, phone: input.phone, expects: input.expects },
-        update: { expects: input.expects },
+      await openConversationWait(prisma, {
+        workflowId: processWorkflowId(input.processId),
+        subjectId: input.processId,
+        phone: input.phone,
+        expects: input.expects,
       });
     },
 

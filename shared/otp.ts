@@ -35,6 +35,11 @@ export interface SendOtpInput {
   /** a code generation: the same generation re-sends the same code */
   generation: number;
   expiresAt: string;
+  /**
+   * A signing process: the customer types the code in the chat. Before the code goes out, free text from `to` is
+   * routed to the calling workflow as its keyed hash (conversation_wait), so no reply can arrive before its route.
+   */
+  routeReply?: boolean;
 }
 
 export interface SendOtpResult {

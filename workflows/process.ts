@@ -24,6 +24,7 @@ import { ConsentStep } from './steps/consent-step';
 import { Conversation, ProcessEnded } from './steps/conversation';
 import { OptInStep } from './steps/opt-in-step';
 import { ReviewStep } from './steps/review-step';
+import { DeferredProjection } from './steps/projection';
 import { SigningStep } from './steps/signing-step';
 import { ValidationStep } from './steps/validation-step';
 
@@ -56,6 +57,14 @@ export const EVIDENCE_PATCH = 'evidence-certificate-v1';
  * worker restart, and a status could be announced twice). Since this patch a publish issues its commands first.
  */
 export const PUBLISH_PATCH = 'publish-commands-before-save-v1';
+/**
+ * Since this patch the next message to the customer goes out first (bench contracts, a tap → the next message): the
+ * read-model write (a local activity, which held the task and the send scheduled in it) waits until no send is running,
+ * at most PROJECTION_LAG (steps/projection.ts); status callbacks are scheduled with that write, whose row they read;
+ * and the OTP send itself routes the customer's typed reply to this process (no activity of its own before the code).
+ */
+export const SEND_FIRST_PATCH = 'process-send-first-v1';
+const PROJECTION_LAG = '1 second';
 
 export async function processWorkflow(input: ProcessInput): Promise<ProcessState> {
   const callbacks: Promise<unknown>[] = [];
@@ -65,7 +74,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
   let certificate: ProcessState['certificate'] = null;
   // Publishing reads the steps' state; it first runs once they all exist.
   const conversation = new Conversation(input, () => project());
-  const consent = new ConsentStep(conversation);
+  // decided once, at the start: a process started before SEND_FIRST_PATCH keeps the order it has
+  const sendFirst = patched(SEND_FIRST_PATCH);
+  const consent = new ConsentStep(conversation, { codeRoutesReply: sendFirst });
   const signing = new SigningStep(conversation);
 
   const state = (): ProcessState => ({
@@ -85,25 +96,54 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
     version: conversation.version,
   });
 
-  const callback = (type: ProcessCallbackType) => {
-    if (!input.callbackUrl) return;
-    const call = deliverProcessCallback({
-      processId: input.processId,
-      tenantId: input.tenantId,
-      url: input.callbackUrl,
-      eventId: `evt_${uuid4()}`,
-      type,
-      createdAt: new Date().toISOString(),
-      status: conversation.status,
-      reason: conversation.reason,
-      version: conversation.version,
-    });
+  /** the event as of now (its delivery may be scheduled later: `deliver`) */
+  const callbackEvent = (type: ProcessCallbackType, url: string) => ({
+    processId: input.processId,
+    tenantId: input.tenantId,
+    url,
+    eventId: `evt_${uuid4()}`,
+    type,
+    createdAt: new Date().toISOString(),
+    status: conversation.status,
+    reason: conversation.reason,
+    version: conversation.version,
+  });
+  const deliver = (event: ReturnType<typeof callbackEvent>) => {
     // A receiver that is down must not hold the process: delivery goes on beside it.
-    callbacks.push(call.catch(() => undefined));
+    callbacks.push(deliverProcessCallback(event).catch(() => undefined));
   };
+  const callback = (type: ProcessCallbackType) => {
+    if (input.callbackUrl) deliver(callbackEvent(type, input.callbackUrl));
+  };
+
+  // SEND_FIRST_PATCH: status callbacks wait here for the write whose row they read
+  const heldCallbacks: ReturnType<typeof callbackEvent>[] = [];
+  const projection = new DeferredProjection({
+    busy: () => conversation.sending || (consent.current?.sendComing ?? false),
+    lag: PROJECTION_LAG,
+    write: () => {
+      // scheduled in the write's task: the server dispatches them once the write (a local activity) has finished
+      for (const event of heldCallbacks.splice(0)) deliver(event);
+      const snapshot = state();
+      return { version: snapshot.version, done: saveProcessState({ processId: input.processId, ...snapshot }) };
+    },
+  });
+  /** the read model holds every published version */
+  const flushed = () => (sendFirst ? projection.flushed() : Promise.resolve());
 
   const project = async () => {
     const snapshot = state();
+    if (sendFirst) {
+      // The status is claimed and indexed now; its callback and the write go out once the next message has.
+      if (snapshot.status !== published) {
+        published = snapshot.status;
+        upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
+        setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+        if (input.callbackUrl) heldCallbacks.push(callbackEvent('process.status_changed', input.callbackUrl));
+      }
+      projection.request(snapshot.version);
+      return;
+    }
     if (patched(PUBLISH_PATCH)) {
       // Every command of a publish is issued now, before the read-model write (a local activity) is awaited: what
       // runs after that await runs when the local activity resolves, which on replay is not the moment it resolved
@@ -155,6 +195,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
     },
   );
 
+  if (sendFirst) projection.start();
   conversation.record('process.created', {
     channel: 'api',
     detail: { reference: input.reference, optIn: input.optIn.mode, documents: input.documents.length },
@@ -179,6 +220,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
   }
   await clearConversationWait({ processId: input.processId }).catch(() => undefined);
   await conversation.publish();
+  // the evidence reads the outcome from the read model, and a cancel's answer promises it is there
+  await flushed();
   if (conversation.status === 'completed' && patched(EVIDENCE_PATCH)) {
     try {
       certificate = await issueEvidence({ processId: input.processId });
@@ -186,6 +229,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
     } catch {
       // the process stands completed; the missing certificate is visible in its state and the read model
     }
+    await flushed();
   }
   settled = true;
   if (conversation.status === 'completed') callback('process.completed');

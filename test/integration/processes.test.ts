@@ -20,6 +20,9 @@ import { startTestTsa, type TestTsa } from '../support/tsa';
 import { newPhone, processBody, samplePdf, SandboxCustomer } from '../support/customer';
 import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
 
+/** the activities that send a message to the customer */
+const SEND_ACTIVITIES = ['sendProcessMessage', 'sendWhatsApp', 'sendProcessDocument', 'sendOtp'];
+
 async function processStatus(t: TestStack, id: string, status: string, timeoutMs = 20_000): Promise<any> {
   return eventually(
     async () => {
@@ -294,6 +297,36 @@ for (const kind of databases()) {
         const statuses = receiver.received.filter((r) => r.body.type === 'process.status_changed').map((r) => r.body.data.status);
         for (const status of ['awaiting_review', 'awaiting_acceptance', 'awaiting_otp', 'signing', 'completed'])
           assert.ok(statuses.includes(status), `status_changed ${status} in ${statuses}`);
+        // A status callback reads the row written with the change (it waits for that write): what moved it is there.
+        const toOtp = receiver.received.find((r) => r.body.type === 'process.status_changed' && r.body.data.status === 'awaiting_otp')!;
+        assert.ok(
+          toOtp.body.data.events.some((e: { type: string }) => e.type === 'conditions.accepted'),
+          toOtp.body.data.events.map((e: { type: string }) => e.type).join(', '),
+        );
+
+        // The next message never waits for a read-model write: no write (a local activity, which holds its workflow
+        // task) in a task that schedules a send — except where a write waited its longest for a slow send (a timer).
+        const history = (await handle.fetchHistory()).events!;
+        const taskOf = (e: (typeof history)[number]) =>
+          String(e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId ?? e.markerRecordedEventAttributes?.workflowTaskCompletedEventId);
+        const timerTasks = new Set(
+          history.flatMap((e, i) => {
+            if (!e.timerFiredEventAttributes) return [];
+            const next = history.slice(i).find((x) => x.workflowTaskCompletedEventAttributes);
+            return next ? [String(next.eventId)] : [];
+          }),
+        );
+        const sendTasks = new Set(
+          history.filter((e) => SEND_ACTIVITIES.includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')).map(taskOf),
+        );
+        const writes = history.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+        assert.ok(sendTasks.size >= 8 && writes.length >= 5, `${sendTasks.size} tasks with sends, ${writes.length} writes`);
+        const together = writes.filter((e) => sendTasks.has(taskOf(e)) && !timerTasks.has(taskOf(e)));
+        assert.deepEqual(
+          together.map((e) => taskOf(e)),
+          [],
+          'workflow tasks holding a send behind a write',
+        );
       } finally {
         await receiver.close();
       }
@@ -475,6 +508,26 @@ for (const kind of databases()) {
           const read = receipts('message.read');
           const deliveredAndRead = [...receipts('message.delivered')].filter((id) => read.has(id));
           assert.ok(deliveredAndRead.length > 0, `a message read, and its overtaken delivery receipt kept: ${JSON.stringify([...read])}`);
+        } finally {
+          await t.request('DELETE', '/sandbox/api/faults', { apiKey: null });
+        }
+      });
+
+      it('a send the provider keeps refusing does not hide the step: the status is written while it is retried, then it goes out', async function () {
+        this.timeout(90_000);
+        const { process, customer } = await create(t);
+        await customer.tap('Yes, I agree');
+        await customer.waitFor((m) => m.buttons?.some((b) => b.title === 'Received & reviewed') ?? false, 'the review prompt');
+        // the acceptance prompt is refused three times (131000, retried after 1, 2 and 4 s): about 7 s on its way
+        await t.request('POST', '/sandbox/api/faults', { body: { failNext: { count: 3, code: 131000 } }, apiKey: null });
+        try {
+          await customer.tap('Received & reviewed');
+          const waiting = await processStatus(t, process.id, 'awaiting_acceptance');
+          assert.equal(waiting.step, 'acceptance');
+          const prompts = (await customer.chat()).filter((m) => m.buttons?.some((b) => b.title === 'I accept'));
+          assert.deepEqual(prompts, [], 'the status was written before the prompt got through');
+          await customer.tap('I accept');
+          await processStatus(t, process.id, 'awaiting_otp');
         } finally {
           await t.request('DELETE', '/sandbox/api/faults', { apiKey: null });
         }
@@ -758,7 +811,8 @@ describe('Signing processes with a time-stamp authority (TSA_URL)', function () 
       tsa.release();
     }
     await processStatus(t, process.id, 'completed', 30_000);
-    await eventually(async () => (await t.request('GET', `/v1/processes/${process.id}`)).body.certificate, 'the certificate');
+    // (`certificate` is null until issued: eventually() waits only while the probe answers undefined)
+    await eventually(async () => (await t.request('GET', `/v1/processes/${process.id}`)).body.certificate ?? undefined, 'the certificate');
     const long = new Set(['sendProcessMessage', 'sendProcessDocument', 'sealProcessDocument', 'issueEvidence']);
     const scheduled = (await handle.fetchHistory()).events!.flatMap((e) => {
       const a = e.activityTaskScheduledEventAttributes;

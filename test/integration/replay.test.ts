@@ -9,6 +9,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { ProcessState } from '../../shared/process';
+import { SEND_FIRST_PATCH } from '../../workflows/process';
 import { workflowBundle } from '../../worker/create-worker';
 import { HISTORIES_DIR, replayCodec } from '../replay/fixture';
 
@@ -19,12 +20,16 @@ describe('Replay of committed histories', function () {
 
   it('has the fixtures the guard promises: every recording kept', () => {
     assert.deepEqual(files.sort(), [
+      // since process-send-first-v1: the next message goes out before the read-model write
+      'process-completed.2026-11-30-send-first.binpb',
       // 2026-11-30: processes that reach the evidence step, every receipt's time kept
       'process-completed.2026-11-30.binpb',
       // before the evidence step existed (patched('evidence-certificate-v1') must leave them alone)
       'process-completed.binpb',
+      'process-rejected.2026-11-30-send-first.binpb',
       'process-rejected.2026-11-30.binpb',
       'process-rejected.binpb',
+      'verification-approved.2026-11-30-send-first.binpb',
       'verification-approved.2026-11-30.binpb',
       'verification-approved.binpb',
     ]);
@@ -45,6 +50,28 @@ describe('Replay of committed histories', function () {
     // the older recording predates the evidence step
     const older = (load('process-completed.binpb').events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
     assert.ok(!older.includes('issueEvidence'));
+  });
+
+  it('keeps both orders of a process: the write before the next send (older recordings), and the send first', () => {
+    const activities = (file: string) =>
+      (load(file).events ?? []).flatMap((e) => {
+        const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+        return type ? [type] : [];
+      });
+    const marked = (file: string) =>
+      (load(file).events ?? []).some((e) => {
+        const marker = e.markerRecordedEventAttributes;
+        const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+        return data !== undefined && data !== null && JSON.parse(Buffer.from(data).toString()).id === SEND_FIRST_PATCH;
+      });
+    // before: the route of the typed code had an activity of its own, ahead of the code's send
+    assert.ok(activities('process-completed.2026-11-30.binpb').includes('setConversationWait'));
+    assert.ok(!marked('process-completed.2026-11-30.binpb'));
+    // since: the code's send routes the reply (the typed phrase of the validation step still has its activity)
+    const since = activities('process-completed.2026-11-30-send-first.binpb');
+    assert.ok(marked('process-completed.2026-11-30-send-first.binpb'));
+    assert.equal(since.filter((t) => t === 'setConversationWait').length, 1, since.join(', '));
+    assert.ok(since.indexOf('sendOtp') < since.indexOf('setConversationWait'), since.join(', '));
   });
 
   for (const file of files) {

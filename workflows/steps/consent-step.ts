@@ -15,7 +15,11 @@ export class ConsentStep {
   current?: OtpStep;
   codes = 0;
 
-  constructor(private readonly conversation: Conversation) {}
+  constructor(
+    private readonly conversation: Conversation,
+    /** SEND_FIRST_PATCH (process.ts): the code's send routes the typed reply, no activity of its own before it */
+    private readonly options: { codeRoutesReply: boolean },
+  ) {}
 
   onStatus(signal: StatusSignal): boolean {
     if (!this.current?.onStatus(signal)) return false;
@@ -26,8 +30,9 @@ export class ConsentStep {
   async run(): Promise<void> {
     const c = this.conversation;
     const { input } = c;
-    // Free text from this customer now comes here, as a keyed hash bound to this process.
-    await setConversationWait({ processId: input.processId, phone: input.customer.phone, expects: 'otp' });
+    // Free text from this customer now comes here, as a keyed hash bound to this process: routed before any code goes
+    // out (by the send itself since SEND_FIRST_PATCH), so no reply can arrive before its route.
+    if (!this.options.codeRoutesReply) await setConversationWait({ processId: input.processId, phone: input.customer.phone, expects: 'otp' });
     await c.begin('awaiting_otp', 'otp');
     for (;;) {
       const { otp, expiresAt } = await this.sendCode();
@@ -67,6 +72,7 @@ export class ConsentStep {
       fallbackAfterMs: input.otp.fallbackAfterSeconds * 1000,
       resendCooldownMs: RESEND_COOLDOWN_MS,
       generation: this.codes,
+      ...(this.options.codeRoutesReply ? { routeReply: true } : {}),
     });
     this.current = otp;
     await otp.deliver();

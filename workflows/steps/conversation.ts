@@ -62,6 +62,8 @@ export class Conversation {
   private notOnWhatsApp = false;
   /** set when a prompt failed because the 24-hour window had closed: the step re-engages with a template */
   private reengage = false;
+  /** sends to the customer running now */
+  private running = 0;
 
   constructor(
     readonly input: ProcessInput,
@@ -74,6 +76,11 @@ export class Conversation {
 
   get terminal(): boolean {
     return isTerminalProcessStatus(this.status);
+  }
+
+  /** A message to the customer is on its way (the read-model write waits for it: steps/projection.ts). */
+  get sending(): boolean {
+    return this.running > 0;
   }
 
   get canceling(): boolean {
@@ -169,7 +176,12 @@ export class Conversation {
   async send<T>(call: () => Promise<T>, { reengage = true }: { reengage?: boolean } = {}): Promise<T> {
     for (;;) {
       try {
-        return await call();
+        this.running++;
+        try {
+          return await call();
+        } finally {
+          this.running--;
+        }
       } catch (error) {
         const type = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
         if (type === undefined) throw error;
