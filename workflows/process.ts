@@ -131,14 +131,19 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
   /** the read model holds every published version */
   const flushed = () => (sendFirst ? projection.flushed() : Promise.resolve());
 
+  /** a new status, for operators: the search attribute and the Temporal UI's current details */
+  const index = (snapshot: ProcessState) => {
+    upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
+    setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+  };
+
   const project = async () => {
     const snapshot = state();
     if (sendFirst) {
       // The status is claimed and indexed now; its callback and the write go out once the next message has.
       if (snapshot.status !== published) {
         published = snapshot.status;
-        upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
-        setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+        index(snapshot);
         if (input.callbackUrl) heldCallbacks.push(callbackEvent('process.status_changed', input.callbackUrl));
       }
       projection.request(snapshot.version);
@@ -150,8 +155,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
       // the first time. A status change is also claimed now, so two publishes never both announce it.
       if (snapshot.status !== published) {
         published = snapshot.status;
-        upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
-        setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+        index(snapshot);
         callback('process.status_changed');
       }
       await saveProcessState({ processId: input.processId, ...snapshot });
@@ -159,8 +163,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
     }
     // Histories from before PUBLISH_PATCH: the callback was scheduled after the write resolved.
     if (snapshot.status !== published) {
-      upsertSearchAttributes([{ key: STATUS, value: snapshot.status }]);
-      setCurrentDetails(`**${input.reference}** — ${snapshot.status}${snapshot.reason ? ` (${snapshot.reason})` : ''}, step ${snapshot.step}`);
+      index(snapshot);
     }
     await saveProcessState({ processId: input.processId, ...snapshot });
     if (snapshot.status !== published) {
