@@ -373,6 +373,8 @@ export async function runCell(d: Deployment, step: Step, victim: Victim, log: (l
     await d.kill(victim);
     resolveKilled();
     restarted = d.restart(victim);
+    // awaited later (a failed restart fails the cell); until then its rejection must not end the whole run
+    restarted.catch(() => undefined);
   };
   const observe = async (): Promise<Observation> => ({
     process: (await api('GET', `/v1/processes/${processId}`)).body,
@@ -460,6 +462,15 @@ export async function runCell(d: Deployment, step: Step, victim: Victim, log: (l
     );
     if (killedAt === undefined) throw new Error(`the step ${step} was never observed: no kill`);
     result.recoveryMs = Date.now() - killedAt;
+    // Status callbacks keep their own retry schedule: one the kill cut short comes back after its 15 s start-to-close
+    // timeout and a 5 s backoff, possibly after the process completed. Give them that long; checkCell then names any
+    // status never announced.
+    await until(
+      async () => (ANNOUNCED_STATUSES.every((status) => announced(d, processId).has(status)) ? true : undefined),
+      'every status callback',
+      60_000,
+      200,
+    ).catch(() => undefined);
     await restarted;
     const approved = await until(
       async () => {
@@ -483,6 +494,14 @@ export async function runCell(d: Deployment, step: Step, victim: Victim, log: (l
   }
   result.ok = result.failures.length === 0;
   return result;
+}
+
+/** the statuses a completed process announces, each in a process.status_changed callback */
+const ANNOUNCED_STATUSES = ['awaiting_review', 'awaiting_acceptance', 'awaiting_otp', 'signing', 'completed'];
+
+/** the statuses the process's status_changed callbacks announced so far */
+function announced(d: Deployment, processId: string): Set<string> {
+  return new Set(d.callbacks.received.filter((cb) => cb.subject === processId && cb.type === 'process.status_changed').map((cb) => cb.body.data?.status));
 }
 
 /** What every cell must show after the crash. Returns the failures, each in words. */
@@ -531,9 +550,9 @@ async function checkCell(
   c.result.callbacks = { posts: mine.length, retries: mine.length - byId.size };
   for (const [id, posts] of byId)
     if (new Set(posts.map((x) => `${x.type}:${x.body.data?.status}`)).size > 1) fail(`callback ${id} was retried with another content`);
-  const announced = new Set(mine.filter((cb) => cb.type === 'process.status_changed').map((cb) => cb.body.data?.status));
-  for (const status of ['awaiting_review', 'awaiting_acceptance', 'awaiting_otp', 'signing', 'completed']) {
-    if (!announced.has(status)) fail(`no process.status_changed callback announced ${status}`);
+  const statuses = announced(d, c.processId);
+  for (const status of ANNOUNCED_STATUSES) {
+    if (!statuses.has(status)) fail(`no process.status_changed callback announced ${status}`);
   }
   const perType = (type: string, subject: string) => new Set(mine.filter((cb) => cb.type === type && cb.subject === subject).map((cb) => cb.id)).size;
   if (perType('process.completed', c.processId) !== 1) fail(`process.completed arrived under ${perType('process.completed', c.processId)} event ids`);
