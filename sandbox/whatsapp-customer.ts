@@ -6,7 +6,7 @@ import type { HandsetButton, HandsetMessage } from './whatsapp-model';
 import { isObject } from './whatsapp-params';
 
 export type CustomerInput =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; contextId?: string }
   | { kind: 'button'; buttonId: string; contextId?: string }
   | { kind: 'document'; filename: string; mimeType: string; bytes: Buffer; caption?: string }
   | { kind: 'image'; mimeType: string; bytes: Buffer; caption?: string };
@@ -23,7 +23,7 @@ export class HandsetError extends Error {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** The control API body: exactly one of `text`, `buttonId` (+ `contextId`), `document`, `image`. */
+/** The control API body: exactly one of `text`, `buttonId` (each + `contextId`: the message it replies to), `document`, `image`. */
 export function parseCustomerInput(body: unknown): CustomerInput | FieldError[] {
   if (!isObject(body)) return [{ path: '/', in: 'body', message: 'must be an object' }];
   const kinds = ['text', 'buttonId', 'document', 'image'].filter((k) => body[k] !== undefined);
@@ -31,16 +31,19 @@ export function parseCustomerInput(body: unknown): CustomerInput | FieldError[] 
   const errors: FieldError[] = [];
   const bad = (path: string, message: string) => errors.push({ path, in: 'body', message });
   const { text, buttonId, contextId } = body;
+  if (kinds[0] !== 'document' && kinds[0] !== 'image' && contextId !== undefined && (typeof contextId !== 'string' || !contextId))
+    bad('/contextId', 'must be a message id');
   if (kinds[0] === 'text') {
     if (typeof text !== 'string' || !text.trim() || text.length > 4096) bad('/text', 'must be 1 to 4096 characters');
-    return errors.length ? errors : { kind: 'text', text: text as string };
+    // a text can quote (reply to) a message, as WhatsApp's swipe-to-reply does
+    return errors.length ? errors : { kind: 'text', text: text as string, ...(contextId ? { contextId: contextId as string } : {}) };
   }
   if (kinds[0] === 'buttonId') {
     if (typeof buttonId !== 'string' || !buttonId) bad('/buttonId', 'must be a non-empty string');
-    if (contextId !== undefined && (typeof contextId !== 'string' || !contextId)) bad('/contextId', 'must be a message id');
     return errors.length ? errors : { kind: 'button', buttonId: buttonId as string, ...(contextId ? { contextId: contextId as string } : {}) };
   }
   const kind = kinds[0] as 'document' | 'image';
+  if (contextId !== undefined) return [{ path: '/contextId', in: 'body', message: 'only a text or a button reply quotes a message here' }];
   const file = body[kind];
   if (!isObject(file)) return [{ path: `/${kind}`, in: 'body', message: 'must be an object' }];
   if (kind === 'document' && (typeof file.filename !== 'string' || !file.filename)) bad('/document/filename', 'is required');
@@ -54,6 +57,15 @@ export function parseCustomerInput(body: unknown): CustomerInput | FieldError[] 
     ...(file.caption ? { caption: file.caption as string } : {}),
   };
   return kind === 'document' ? { kind, filename: file.filename as string, ...common } : { kind, ...common };
+}
+
+/** The message a text reply quotes: any message this handset shows, once it has reached it. */
+export function quotedMessage(chat: HandsetMessage[], contextId: string): HandsetMessage {
+  const message = chat.find((m) => m.id === contextId);
+  if (!message) throw new HandsetError(404, `No message ${contextId} on this handset.`);
+  if (message.status === 'failed' || message.status === 'accepted')
+    throw new HandsetError(400, `Message ${message.id} has not reached the handset (${message.status}).`);
+  return message;
 }
 
 /** The business message whose button the customer taps: the one named by contextId, else the latest that has it. */

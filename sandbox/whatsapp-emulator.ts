@@ -3,7 +3,7 @@
 // failures, then sent → delivered → read webhooks), read receipts, the 24-hour window, and the
 // customer's side of the chat. Routes live in whatsapp-graph.ts and whatsapp-control.ts.
 import type { SandboxStore } from './store';
-import { buttonReply, HandsetError, tappedButton, type CustomerInput } from './whatsapp-customer';
+import { buttonReply, HandsetError, quotedMessage, tappedButton, type CustomerInput } from './whatsapp-customer';
 import { GraphError } from './whatsapp-errors';
 import { applyFaults, defaultFaults, SlidingWindow, type Faults, type FaultsPatch } from './whatsapp-faults';
 import { newConversationId, newWamid } from './whatsapp-ids';
@@ -248,8 +248,11 @@ export class WhatsAppEmulator {
     let stored: HandsetMessage;
     let message: Record<string, unknown>;
     if (input.kind === 'text') {
-      stored = { ...base, type: 'text', text: input.text };
-      message = { ...header, type: 'text', text: { body: input.text } };
+      const quoted = input.contextId ? quotedMessage(this.store.whatsappFor(phone), input.contextId) : undefined;
+      stored = { ...base, type: 'text', text: input.text, ...(quoted ? { contextId: quoted.id } : {}) };
+      // Meta names the quoted message's sender: the business number, or the customer quoting themselves
+      const context = quoted ? { context: { from: quoted.from === 'business' ? this.businessWaId : waId, id: quoted.id } } : {};
+      message = { ...header, ...context, type: 'text', text: { body: input.text } };
     } else if (input.kind === 'button') {
       const { message: target, button } = tappedButton(this.store.whatsappFor(phone), input.buttonId, input.contextId);
       const reply = buttonReply(button);

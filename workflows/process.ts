@@ -64,6 +64,13 @@ export const PUBLISH_PATCH = 'publish-commands-before-save-v1';
  * and the OTP send itself routes the customer's typed reply to this process (no activity of its own before the code).
  */
 export const SEND_FIRST_PATCH = 'process-send-first-v1';
+/**
+ * Since this patch a step that waited for typed text closes its route as soon as it has its answer (the code verified,
+ * the last phrase passed), and an ending process closes it before its end is visible. Before, the route stayed open
+ * until the very end (sealing included): free text the customer meant for another of their processes, still waiting
+ * for its code, went to the newest wait — this one, no longer listening — and was lost.
+ */
+export const ROUTE_CLOSES_PATCH = 'route-closes-with-answer-v1';
 const PROJECTION_LAG = '1 second';
 
 export async function processWorkflow(input: ProcessInput): Promise<ProcessState> {
@@ -76,7 +83,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
   const conversation = new Conversation(input, () => project());
   // decided once, at the start: a process started before SEND_FIRST_PATCH keeps the order it has
   const sendFirst = patched(SEND_FIRST_PATCH);
-  const consent = new ConsentStep(conversation, { codeRoutesReply: sendFirst });
+  const routeCloses = patched(ROUTE_CLOSES_PATCH);
+  const consent = new ConsentStep(conversation, { codeRoutesReply: sendFirst, answerClosesRoute: routeCloses });
   const signing = new SigningStep(conversation);
 
   const state = (): ProcessState => ({
@@ -209,19 +217,21 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessState
     await new ReviewStep(conversation).run();
     await new AcceptanceStep(conversation).run();
     await consent.run();
-    await new ValidationStep(conversation).run();
+    await new ValidationStep(conversation, { answerClosesRoute: routeCloses }).run();
     await signing.run();
     conversation.status = 'completed';
     conversation.step = 'done';
     conversation.record('process.completed', { detail: { documents: input.documents.length } });
   } catch (error) {
     if (!(error instanceof ProcessEnded)) throw error;
+    // nothing the customer types may go to a process whose end can already be seen
+    if (routeCloses) await clearConversationWait({ processId: input.processId }).catch(() => undefined);
     conversation.status = error.status;
     conversation.reason = error.reason;
     conversation.record(`process.${error.status}`, { detail: { reason: error.reason } });
     await tellCustomer(conversation, error);
   }
-  await clearConversationWait({ processId: input.processId }).catch(() => undefined);
+  if (!routeCloses) await clearConversationWait({ processId: input.processId }).catch(() => undefined);
   await conversation.publish();
   // the evidence reads the outcome from the read model, and a cancel's answer promises it is there
   await flushed();

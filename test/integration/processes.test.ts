@@ -31,7 +31,12 @@ async function processStatus(t: TestStack, id: string, status: string, timeoutMs
     },
     `process ${id} ${status}`,
     timeoutMs,
-  );
+  ).catch(async (error: Error) => {
+    // what it is instead, and how it got there
+    const { body } = await t.request('GET', `/v1/processes/${id}`);
+    const events = (body.events ?? []).map((e: { type: string }) => e.type).join(', ');
+    throw new Error(`${error.message}: it is ${body.status} (${body.reason}) at step ${body.step}; events ${events}`);
+  });
 }
 
 async function create(t: TestStack, overrides: Record<string, unknown> = {}) {
@@ -533,12 +538,13 @@ for (const kind of databases()) {
         }
       });
 
-      it('two processes wait for one customer’s code: the one that asked last gets typed text, a quoted reply goes to its own', async function () {
+      it('two processes wait for one customer’s code: a quoted reply goes to its own, typed text to the one that asked last, then to the other once that one has its code', async function () {
         this.timeout(90_000);
         const phone = newPhone();
         const first = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
         await upToOtp(first.customer);
         const firstCode = await first.customer.smsCode();
+        const firstPrompt = await first.customer.waitFor((m) => /code by SMS/.test(m.text ?? ''), 'the first process’s code prompt');
         await processStatus(t, first.process.id, 'awaiting_otp');
         const after = await first.customer.mark();
         const second = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
@@ -548,12 +554,22 @@ for (const kind of databases()) {
         await second.customer.tap('I accept', { after });
         const secondCode = await second.customer.smsCode(1);
         await processStatus(t, second.process.id, 'awaiting_otp');
+        const events = async (id: string) => ((await t.request('GET', `/v1/processes/${id}`)).body.events as Array<{ type: string }>).map((e) => e.type);
+        const event = (id: string, type: string) => eventually(async () => ((await events(id)).includes(type) ? true : undefined), `${id} ${type}`, 30_000);
+
+        // both wait: a reply quoting the first one's prompt goes to the first, though the second asked last
+        const wrong = firstCode.slice(0, -1) + ((Number(firstCode.at(-1)) + 1) % 10);
+        await first.customer.send({ text: wrong, contextId: firstPrompt.id });
+        await event(first.process.id, 'otp.attempt_failed');
+        // unquoted text goes to the one that asked last
         await second.customer.type(secondCode);
-        await processStatus(t, second.process.id, 'completed', 30_000);
-        // the first process's prompt, quoted: the reply goes to it
-        const prompt = (await first.customer.chat()).find((m) => /code by SMS/.test(m.text ?? ''))!;
-        await first.customer.send({ text: firstCode, contextId: prompt.id });
+        await event(second.process.id, 'otp.verified');
+        assert.ok(!(await events(second.process.id)).includes('otp.attempt_failed'), 'the quoted wrong code reached the second process');
+        // the second has its code and stops listening at once (it is still sealing): typed text goes to the first
+        await first.customer.type(firstCode);
         await processStatus(t, first.process.id, 'completed', 30_000);
+        await processStatus(t, second.process.id, 'completed', 30_000);
+        assert.equal((await events(first.process.id)).filter((type) => type === 'otp.attempt_failed').length, 1);
       });
 
       it('the 24-hour window closing mid-process: the reminder template re-opens it, then the step goes on', async function () {

@@ -826,6 +826,46 @@ describe('sandbox WhatsApp emulator webhooks (sandbox-only app, local receiver)'
     assert.equal((await handset(base, phone))[0].status, 'sent');
   });
 
+  it('a text that quotes a message (swipe to reply) carries Meta’s context; quoting what is not on the handset, or with a file, is refused', async () => {
+    const phone = newPhone();
+    await customerSends(base, phone, { text: 'hello' }); // opens the window for a free-form question
+    const question = wamidOf(await send({ messaging_product: 'whatsapp', to: phone, type: 'text', text: { body: 'Which one?' } }));
+    await waitForStatuses(receiver, phone, question, 2);
+    const quoting = await customerSends(base, phone, { text: 'This one', contextId: question });
+    const own = await customerSends(base, phone, { text: 'and again', contextId: quoting });
+    const plain = await customerSends(base, phone, { text: 'no quote' });
+    const messages = await eventually(async () => (receiver.messages(phone).length === 4 ? receiver.messages(phone) : undefined), 'four texts');
+    const byId = (id: string) => messages.find((m) => m.id === id);
+    assert.deepEqual(byId(quoting).context, { from: BUSINESS_WA_ID, id: question });
+    assert.deepEqual(byId(quoting).text, { body: 'This one' });
+    // quoting one's own message: Meta names the customer as the quoted sender
+    assert.deepEqual(byId(own).context, { from: phone.replace(/^\+/, ''), id: quoting });
+    assert.equal(byId(plain).context, undefined);
+    const chat = await handset(base, phone);
+    assert.deepEqual(
+      chat.filter((m) => m.from === 'customer').map((m) => [m.text, m.contextId]),
+      [
+        ['hello', undefined],
+        ['This one', question],
+        ['and again', quoting],
+        ['no quote', undefined],
+      ],
+    );
+    const path = `/sandbox/api/phones/${encodeURIComponent(phone)}/messages`;
+    const unknown = await call(base, 'POST', path, { body: { text: 'x', contextId: 'wamid.unknown' }, token: null });
+    assert.equal(unknown.status, 404);
+    const withFile = await call(base, 'POST', path, {
+      body: { document: { filename: 'a.pdf', mimeType: 'application/pdf', contentBase64: 'JVBERg==' }, contextId: question },
+      token: null,
+    });
+    assert.equal(withFile.status, 400);
+    assert.deepEqual(
+      withFile.body.errors.map((e: { path: string }) => e.path),
+      ['/contextId'],
+    );
+    assert.equal(receiver.messages(phone).length, 4, 'a refused send posts no webhook');
+  });
+
   it('turns customer taps into Meta’s replies: template quick reply as `button` with payload, interactive as button_reply / list_reply, each with context', async () => {
     const phone = newPhone();
     const template = wamidOf(await send(optIn(phone, ['prc_9:opt_in_yes', 'prc_9:opt_in_no'])));

@@ -2,7 +2,7 @@
 // process's history (not a child), so every send and attempt lands in the history behind the
 // evidence. The customer types the code in the chat; it reaches the workflow only as a keyed hash.
 // An expired code offers *Send a new code* (a new code, up to `maxNewCodes` times).
-import { setConversationWait } from './activities';
+import { clearConversationWait, setConversationWait } from './activities';
 import type { StatusSignal } from '../../shared/messaging';
 import { ACTIONS } from '../../shared/process';
 import { OtpStep } from '../otp-step';
@@ -17,8 +17,12 @@ export class ConsentStep {
 
   constructor(
     private readonly conversation: Conversation,
-    /** SEND_FIRST_PATCH (process.ts): the code's send routes the typed reply, no activity of its own before it */
-    private readonly options: { codeRoutesReply: boolean },
+    private readonly options: {
+      /** SEND_FIRST_PATCH (process.ts): the code's send routes the typed reply, no activity of its own before it */
+      codeRoutesReply: boolean;
+      /** ROUTE_CLOSES_PATCH: the verified code closes the route before anyone can see it verified */
+      answerClosesRoute: boolean;
+    },
   ) {}
 
   onStatus(signal: StatusSignal): boolean {
@@ -102,6 +106,7 @@ export class ConsentStep {
       const result = await otp.check(typed.textHash!);
       const attempt = input.otp.maxAttempts - result.attemptsRemaining;
       if (result.valid) {
+        if (this.options.answerClosesRoute) await clearConversationWait({ processId: input.processId });
         c.record('otp.verified', {
           channel: otp.sends.at(-1)!.channel,
           messageIds: [typed.messageId],

@@ -1,7 +1,7 @@
 // Step 5 (optional): extra validations the business asked for — a typed consent phrase, the last digits
 // of the customer's ID document. Phones capitalise and add accents, so the comparison ignores case,
 // accents and surrounding spaces.
-import { setConversationWait } from './activities';
+import { clearConversationWait, setConversationWait } from './activities';
 import type { ExtraValidation } from '../../shared/process';
 import { ProcessEnded, type Conversation } from './conversation';
 
@@ -23,7 +23,11 @@ function matches(validation: ExtraValidation, text: string): boolean {
 }
 
 export class ValidationStep {
-  constructor(private readonly conversation: Conversation) {}
+  constructor(
+    private readonly conversation: Conversation,
+    /** ROUTE_CLOSES_PATCH (process.ts): the last phrase passed closes the route before anyone can see it passed */
+    private readonly options: { answerClosesRoute: boolean },
+  ) {}
 
   async run(): Promise<void> {
     const c = this.conversation;
@@ -45,6 +49,8 @@ export class ValidationStep {
         const typed = await c.waitFor((m) => (m.text !== undefined ? m : undefined), { reask: ask });
         if (typeof typed === 'symbol') continue;
         if (matches(validation, typed.text!)) {
+          const last = index === input.extraValidations.length - 1;
+          if (last && this.options.answerClosesRoute) await clearConversationWait({ processId: input.processId });
           c.record('validation.passed', { channel: 'whatsapp', messageIds: [typed.messageId], detail: { type: validation.type, index, attempt } });
           break;
         }
