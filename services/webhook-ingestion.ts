@@ -42,6 +42,9 @@ interface Route {
   expects: string;
 }
 
+/** How many waits of closed workflows one message may clear before it settles for the last one it found. */
+const MAX_CLOSED_WAITS = 3;
+
 /** A status for a message we have not recorded yet: left unprocessed for the send to claim (messaging/outbox.ts). */
 const NOT_YET_OURS = Symbol('not yet ours');
 
@@ -160,10 +163,29 @@ export class WebhookIngestion {
         LEFT JOIN LATERAL (SELECT workflow_id, subject_id, expects FROM conversation_wait
                             WHERE phone = ${event.from} ORDER BY created_at DESC LIMIT 1) AS w ON true`;
     if (!row.inserted && row.processed_at) return 'duplicate';
-    const newestWait = row.wait_workflow_id ? { workflowId: row.wait_workflow_id, subjectId: row.wait_subject_id!, expects: row.wait_expects! } : undefined;
-    const target = await this.route(event, newestWait);
-    if (!target) return undefined;
-    const signal: InboundSignal = {
+    let newestWait = row.wait_workflow_id ? { workflowId: row.wait_workflow_id, subjectId: row.wait_subject_id!, expects: row.wait_expects! } : undefined;
+    let target = await this.route(event, newestWait);
+    for (let closed = 0; target; closed++) {
+      if (await this.signal(target.workflowId, inboundMessageSignal, this.inboundSignal(event, target))) return target.workflowId;
+      // The newest wait belonged to a workflow that ended without closing it (terminated in the Temporal UI, failed):
+      // it must not swallow text the customer meant for another of their processes. It goes; the next one gets it.
+      if (target !== newestWait || closed === MAX_CLOSED_WAITS) return target.workflowId;
+      await prisma.conversationWait.deleteMany({ where: { workflowId: target.workflowId } });
+      target = newestWait = await this.newestWait(event.from);
+    }
+    return undefined;
+  }
+
+  private async newestWait(phone: string): Promise<Route | undefined> {
+    const [wait] = await this.deps.prisma.$queryRaw<Route[]>`
+      SELECT workflow_id AS "workflowId", subject_id AS "subjectId", expects FROM conversation_wait
+       WHERE phone = ${phone} ORDER BY created_at DESC LIMIT 1`;
+    return wait;
+  }
+
+  /** What the workflow gets: a typed code only as its keyed hash (bound to the subject), text in clear only when asked. */
+  private inboundSignal(event: InboundEvent, target: Route): InboundSignal {
+    return {
       messageId: event.messageId,
       from: event.from,
       type: event.type,
@@ -179,8 +201,6 @@ export class WebhookIngestion {
         : {}),
       ...(target.expects === 'opt_in_token' ? { optInToken: true } : {}),
     };
-    await this.signal(target.workflowId, inboundMessageSignal, signal);
-    return target.workflowId;
   }
 
   /**
@@ -210,14 +230,16 @@ export class WebhookIngestion {
     return event.text !== undefined ? newestWait : undefined;
   }
 
-  private async signal<T>(workflowId: string, definition: import('@temporalio/workflow').SignalDefinition<[T]>, arg: T): Promise<void> {
+  /** @returns false when the workflow is closed */
+  private async signal<T>(workflowId: string, definition: import('@temporalio/workflow').SignalDefinition<[T]>, arg: T): Promise<boolean> {
     try {
       await this.deps.temporal.workflow.getHandle(workflowId).signal(definition, arg);
+      return true;
     } catch (error) {
       // A closed workflow has nothing left to learn from this event; it stays recorded in the inbox.
       if (error instanceof WorkflowNotFoundError) {
         this.deps.log.info({ workflowId }, 'webhook event for a closed workflow');
-        return;
+        return false;
       }
       throw error;
     }

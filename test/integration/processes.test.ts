@@ -572,6 +572,27 @@ for (const kind of databases()) {
         assert.equal((await events(first.process.id)).filter((type) => type === 'otp.attempt_failed').length, 1);
       });
 
+      it('a process an operator terminates in the Temporal UI does not swallow a code the customer types for another', async function () {
+        this.timeout(90_000);
+        const phone = newPhone();
+        const waiting = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
+        await upToOtp(waiting.customer);
+        const code = await waiting.customer.smsCode();
+        await processStatus(t, waiting.process.id, 'awaiting_otp');
+        const after = await waiting.customer.mark();
+        const terminated = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
+        await terminated.customer.tap('Yes, I agree', { after });
+        await terminated.customer.tap('Received & reviewed', { after });
+        await terminated.customer.tap('I accept', { after });
+        await terminated.customer.smsCode(1);
+        await processStatus(t, terminated.process.id, 'awaiting_otp');
+        // its wait for typed text is the newest for this phone, and a terminated workflow runs no code to close it
+        await t.stack.client.workflow.getHandle(processWorkflowId(terminated.process.id)).terminate('operator: wrong contract');
+        await waiting.customer.type(code);
+        await processStatus(t, waiting.process.id, 'completed', 30_000);
+        assert.equal(await t.stack.db.prisma.conversationWait.count({ where: { workflowId: processWorkflowId(terminated.process.id) } }), 0);
+      });
+
       it('the 24-hour window closing mid-process: the reminder template re-opens it, then the step goes on', async function () {
         this.timeout(90_000);
         const { process, customer } = await create(t, { timeouts: { reminder: '5s' } });
