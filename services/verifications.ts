@@ -11,7 +11,7 @@ import type { TenantContext } from '../domain/tenants';
 import { saveVerificationProjection } from '../domain/verification-projection';
 import { present, type VerificationView } from '../domain/verification-view';
 import type { Keys } from '../platform/keys';
-import type { PrismaClient, Verification } from '../prisma/generated/client';
+import { Prisma, type PrismaClient, type Verification } from '../prisma/generated/client';
 import { RESEND_COOLDOWN_SECONDS, type Locale, type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpStatus } from '../shared/otp';
 import { CHANNEL, PHONE, STATUS, TENANT } from '../shared/search-attributes';
 import {
@@ -101,31 +101,34 @@ export class VerificationService {
       resendCooldownSeconds: options.resendCooldownSeconds ?? RESEND_COOLDOWN_SECONDS,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
     };
-    const slot = await takeSendSlot(prisma, tenantId, input.to, id);
+    // The read model row exists before the workflow, so its first projection has a row to update; it is written in
+    // the send slot's own statement (it exists exactly when the slot was taken: one round trip for both).
+    const now = new Date();
+    const row: Verification = {
+      id,
+      tenantId,
+      workflowId: verificationWorkflowId(id),
+      to: input.to,
+      channel: input.channel,
+      purpose: input.purpose ?? null,
+      locale: input.locale,
+      brand: input.brand ?? null,
+      codeLength: input.codeLength,
+      ttlSeconds,
+      maxAttempts: input.maxAttempts,
+      fallback: input.fallback,
+      fallbackAfterSeconds: input.fallbackAfterSeconds,
+      callbackUrl: input.callbackUrl ?? null,
+      attemptsRemaining: input.maxAttempts,
+      status: 'pending',
+      sends: [],
+      expiresAt: new Date(input.expiresAt),
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+    };
+    const slot = await takeSendSlot(prisma, tenantId, input.to, id, { now, alongside: insertVerification(row) });
     if (!slot.allowed) throw tooManySends(slot.retryAfterSeconds, input.to);
-
-    // The read model row exists before the workflow, so its first projection has a row to update.
-    const row = await prisma.verification.create({
-      data: {
-        id,
-        tenantId,
-        workflowId: verificationWorkflowId(id),
-        to: input.to,
-        channel: input.channel,
-        purpose: input.purpose ?? null,
-        locale: input.locale,
-        brand: input.brand ?? null,
-        codeLength: input.codeLength,
-        ttlSeconds,
-        maxAttempts: input.maxAttempts,
-        fallback: input.fallback,
-        fallbackAfterSeconds: input.fallbackAfterSeconds,
-        callbackUrl: input.callbackUrl ?? null,
-        attemptsRemaining: input.maxAttempts,
-        status: 'pending',
-        expiresAt: new Date(input.expiresAt),
-      },
-    });
     try {
       await temporal.workflow.start(VERIFICATION_WORKFLOW, {
         workflowId: verificationWorkflowId(id),
@@ -266,4 +269,15 @@ function answerFromReadModel(row: Verification): OtpCheckResult {
 
 function wrongState(row: Verification): HttpProblem {
   return new HttpProblem(409, 'verification-not-pending', 'Conflict', `The verification is ${row.status}.`, { verificationStatus: row.status });
+}
+
+/** The new verification's row, written only if the send slot's statement took a slot (`taken`: domain/send-limit.ts). */
+function insertVerification(row: Verification): Prisma.Sql {
+  return Prisma.sql`INSERT INTO verification (id, tenant_id, workflow_id, "to", channel, purpose, locale, brand, code_length, ttl_seconds,
+      max_attempts, fallback, fallback_after_seconds, callback_url, attempts_remaining, status, sends, expires_at, created_at, updated_at, version)
+    SELECT ${row.id}, ${row.tenantId}, ${row.workflowId}, ${row.to}, ${row.channel}, ${row.purpose}, ${row.locale}, ${row.brand},
+           ${row.codeLength}, ${row.ttlSeconds}, ${row.maxAttempts}, ${row.fallback}, ${row.fallbackAfterSeconds}, ${row.callbackUrl},
+           ${row.attemptsRemaining}, ${row.status}, ${JSON.stringify(row.sends)}::jsonb, ${row.expiresAt}, ${row.createdAt}, ${row.updatedAt},
+           ${row.version}
+      FROM taken`;
 }
