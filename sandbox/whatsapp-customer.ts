@@ -31,8 +31,7 @@ export function parseCustomerInput(body: unknown): CustomerInput | FieldError[] 
   const errors: FieldError[] = [];
   const bad = (path: string, message: string) => errors.push({ path, in: 'body', message });
   const { text, buttonId, contextId } = body;
-  if (kinds[0] !== 'document' && kinds[0] !== 'image' && contextId !== undefined && (typeof contextId !== 'string' || !contextId))
-    bad('/contextId', 'must be a message id');
+  if (contextId !== undefined && (typeof contextId !== 'string' || !contextId)) bad('/contextId', 'must be a message id');
   if (kinds[0] === 'text') {
     if (typeof text !== 'string' || !text.trim() || text.length > 4096) bad('/text', 'must be 1 to 4096 characters');
     // a text can quote (reply to) a message, as WhatsApp's swipe-to-reply does

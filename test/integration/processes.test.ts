@@ -198,6 +198,25 @@ async function upToOtp(customer: SandboxCustomer) {
   await customer.tap('I accept');
 }
 
+/** Two processes of one customer, both waiting for their code (the second one asked last). */
+async function twoWaitingForCodes(t: TestStack) {
+  const phone = newPhone();
+  const first = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
+  await upToOtp(first.customer);
+  const firstCode = await first.customer.smsCode();
+  const firstPrompt = await first.customer.waitFor((m) => /code by SMS/.test(m.text ?? ''), 'the first process’s code prompt');
+  await processStatus(t, first.process.id, 'awaiting_otp');
+  const after = await first.customer.mark();
+  const second = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
+  // both processes' buttons are on one handset: tap only the second one's
+  await second.customer.tap('Yes, I agree', { after });
+  await second.customer.tap('Received & reviewed', { after });
+  await second.customer.tap('I accept', { after });
+  const secondCode = await second.customer.smsCode(1);
+  await processStatus(t, second.process.id, 'awaiting_otp');
+  return { first, firstCode, firstPrompt, second, secondCode };
+}
+
 for (const kind of databases()) {
   describe(`Signing processes (${kind})`, function () {
     let t: TestStack;
@@ -540,20 +559,7 @@ for (const kind of databases()) {
 
       it('two processes wait for one customer’s code: a quoted reply goes to its own, typed text to the one that asked last, then to the other once that one has its code', async function () {
         this.timeout(90_000);
-        const phone = newPhone();
-        const first = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
-        await upToOtp(first.customer);
-        const firstCode = await first.customer.smsCode();
-        const firstPrompt = await first.customer.waitFor((m) => /code by SMS/.test(m.text ?? ''), 'the first process’s code prompt');
-        await processStatus(t, first.process.id, 'awaiting_otp');
-        const after = await first.customer.mark();
-        const second = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
-        // both processes' buttons are on one handset: tap only the second one's
-        await second.customer.tap('Yes, I agree', { after });
-        await second.customer.tap('Received & reviewed', { after });
-        await second.customer.tap('I accept', { after });
-        const secondCode = await second.customer.smsCode(1);
-        await processStatus(t, second.process.id, 'awaiting_otp');
+        const { first, firstCode, firstPrompt, second, secondCode } = await twoWaitingForCodes(t);
         const events = async (id: string) => ((await t.request('GET', `/v1/processes/${id}`)).body.events as Array<{ type: string }>).map((e) => e.type);
         const event = (id: string, type: string) => eventually(async () => ((await events(id)).includes(type) ? true : undefined), `${id} ${type}`, 30_000);
 
@@ -574,18 +580,7 @@ for (const kind of databases()) {
 
       it('a process an operator terminates in the Temporal UI does not swallow a code the customer types for another', async function () {
         this.timeout(90_000);
-        const phone = newPhone();
-        const waiting = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
-        await upToOtp(waiting.customer);
-        const code = await waiting.customer.smsCode();
-        await processStatus(t, waiting.process.id, 'awaiting_otp');
-        const after = await waiting.customer.mark();
-        const terminated = await create(t, { customer: { phone, name: 'Ana', locale: 'en' } });
-        await terminated.customer.tap('Yes, I agree', { after });
-        await terminated.customer.tap('Received & reviewed', { after });
-        await terminated.customer.tap('I accept', { after });
-        await terminated.customer.smsCode(1);
-        await processStatus(t, terminated.process.id, 'awaiting_otp');
+        const { first: waiting, firstCode: code, second: terminated } = await twoWaitingForCodes(t);
         // its wait for typed text is the newest for this phone, and a terminated workflow runs no code to close it
         await t.stack.client.workflow.getHandle(processWorkflowId(terminated.process.id)).terminate('operator: wrong contract');
         await waiting.customer.type(code);
