@@ -46,6 +46,12 @@ export function renderPhonePage(mountPath: string): string {
  form button,form label{border:0;border-radius:20px;background:#00a884;color:#fff;padding:0 16px;font-size:15px;cursor:pointer;display:flex;align-items:center}
  form label{background:#8696a0}
  form input[type=file]{display:none}
+ .reply{border:0;background:none;color:#667781;cursor:pointer;font-size:13px;padding:0 4px 0 0}
+ .quote{border-left:4px solid #06cf9c;background:rgba(0,0,0,.05);border-radius:4px;padding:4px 8px;margin-bottom:4px;font-size:13px;color:#556;white-space:pre-wrap;overflow-wrap:anywhere}
+ #reply-bar{display:flex;gap:8px;align-items:center;background:#f0f2f5;padding:6px 12px 0}
+ #reply-bar .quote{flex:1;margin:0}
+ #reply-bar.hidden{display:none}
+ #reply-cancel{border:0;background:none;font-size:16px;cursor:pointer;color:#667781}
  .hidden{display:none}
 </style></head>
 <body>
@@ -55,6 +61,7 @@ export function renderPhonePage(mountPath: string): string {
 <nav role="tablist"><button role="tab" id="tab-whatsapp" aria-selected="true">WhatsApp</button><button role="tab" id="tab-sms" aria-selected="false">SMS</button></nav>
 <div id="status"></div>
 <main><div id="messages"><p class="empty">Pick a phone number.</p></div></main>
+<div id="reply-bar" class="hidden"><div class="quote" id="reply-quote"></div><button id="reply-cancel" type="button" title="Cancel the reply">✕</button></div>
 <form id="composer">
  <label title="Send a document or an image">Attach<input id="composer-file" type="file"></label>
  <input id="composer-text" type="text" placeholder="Type a message" autocomplete="off">

@@ -12,8 +12,12 @@ const statusBar = document.getElementById('status');
 const composer = document.getElementById('composer');
 const textBox = document.getElementById('composer-text');
 const fileInput = document.getElementById('composer-file');
+const replyBar = document.getElementById('reply-bar');
+const replyQuote = document.getElementById('reply-quote');
 const knownPhones = new Set();
 let tab = 'whatsapp';
+/** The message the next typed text quotes (WhatsApp's swipe to reply), if any. */
+let replyTo = null;
 
 /** How WhatsApp draws the delivery status of a message: symbol and CSS class. */
 const TICKS = { accepted: ['◴', 'pending'], sent: ['✓', 'sent'], delivered: ['✓✓', 'delivered'], read: ['✓✓', 'read'], failed: ['✗', 'failed'] };
@@ -55,7 +59,8 @@ async function render() {
   if (!messages.ok) return show([empty('Not a valid E.164 number.')]);
   const chat = await messages.json();
   statusBar.textContent = describe(await info.json());
-  show(chat.length ? chat.map(bubble) : [empty(`No WhatsApp messages for ${phone} yet.`)]);
+  const byId = new Map(chat.map((m) => [m.id, m]));
+  show(chat.length ? chat.map((m) => bubble(m, byId)) : [empty(`No WhatsApp messages for ${phone} yet.`)]);
   // The chat is on screen: whatever was delivered is now read (matters when autoRead is off).
   if (document.visibilityState === 'visible' && chat.some((m) => m.from === 'business' && m.status === 'delivered')) {
     await fetch(phonePath('/read'), { method: 'POST' });
@@ -69,13 +74,22 @@ function describe(info) {
   return 'No open chat window: the business can only send templates.';
 }
 
-function bubble(m) {
+/** A line or two of a message, as a quote shows it. */
+function snippet(m) {
+  if (!m) return 'a message no longer on this phone';
+  const text = m.text ?? m.document?.filename ?? m.image?.caption ?? m.type;
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+function bubble(m, byId) {
   const node = el('div', {
     className: `bubble ${m.from}${m.status === 'failed' ? ' failed' : ''}`,
     'data-message-id': m.id,
     'data-from': m.from,
     'data-status': m.status,
   });
+  // a typed reply shows what it quotes; a button reply's context is the message whose button it was
+  if (m.type === 'text' && m.contextId) node.append(el('div', { className: 'quote', 'data-quote-of': m.contextId }, snippet(byId.get(m.contextId))));
   if (m.document) {
     const { filename, sha256, url } = m.document;
     const extension = (filename.split('.').pop() || 'file').slice(0, 4).toUpperCase();
@@ -92,7 +106,11 @@ function bubble(m) {
   const text = m.text ?? m.document?.caption ?? m.image?.caption;
   if (text) node.append(el('div', { className: 'text' }, ...formatted(text)));
   if (m.error) node.append(el('div', { className: 'error' }, `Not delivered: ${m.error.title} (${m.error.code})`));
-  node.append(el('div', { className: 'meta' }, time(m.at), tick(m.status)));
+  const reachedPhone = m.status !== 'failed' && m.status !== 'accepted';
+  const reply = reachedPhone
+    ? el('button', { className: 'reply', type: 'button', title: 'Reply', 'data-reply-to': m.id, onclick: () => startReply(m) }, '↩')
+    : undefined;
+  node.append(el('div', { className: 'meta' }, reply, time(m.at), tick(m.status)));
   if (m.buttons && m.status !== 'failed') node.append(buttons(m));
   return node;
 }
@@ -120,6 +138,18 @@ function tap(m, b) {
     return;
   }
   return send({ buttonId: b.id, contextId: m.id });
+}
+
+function startReply(m) {
+  replyTo = m.id;
+  replyQuote.textContent = snippet(m);
+  replyBar.classList.remove('hidden');
+  textBox.focus();
+}
+
+function cancelReply() {
+  replyTo = null;
+  replyBar.classList.add('hidden');
 }
 
 async function send(body) {
@@ -174,6 +204,7 @@ async function loadPhones() {
 }
 
 function choosePhone(phone) {
+  cancelReply();
   phoneInput.value = phone;
   history.replaceState(null, '', `${base}phones/${encodeURIComponent(phone)}`);
   refresh();
@@ -184,8 +215,10 @@ composer.addEventListener('submit', (event) => {
   const text = textBox.value.trim();
   if (!text) return;
   textBox.value = '';
-  send({ text });
+  send(replyTo ? { text, contextId: replyTo } : { text });
+  cancelReply();
 });
+document.getElementById('reply-cancel').addEventListener('click', cancelReply);
 
 fileInput.addEventListener('change', () => {
   const file = fileInput.files[0];
@@ -203,6 +236,7 @@ fileInput.addEventListener('change', () => {
 for (const name of ['whatsapp', 'sms']) {
   document.getElementById(`tab-${name}`).addEventListener('click', () => {
     tab = name;
+    cancelReply();
     for (const other of ['whatsapp', 'sms']) document.getElementById(`tab-${other}`).setAttribute('aria-selected', String(other === name));
     refresh();
   });

@@ -180,6 +180,48 @@ describe('phone simulator page (headless Chromium)', function () {
     assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true);
     await page.screenshot({ path: '/tmp/phone-page.png', fullPage: true });
   });
+
+  it('replies to (quotes) a message: the quote shows above the text, and the webhook carries its context', async () => {
+    // the customer writes first, so the business may send free text
+    const hello = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Hola otra vez' }),
+    });
+    assert.equal(hello.status, 202);
+    const question = await graphSend({ type: 'text', text: { body: 'Which branch should we send it to?' } });
+    await page.goto(`${base}/sandbox/phones/${encodeURIComponent(PHONE)}`);
+    await bubble(question).waitFor();
+    await waitFor(() => inbound().some((m) => m.text?.body === 'Hola otra vez'), 'the greeting webhook');
+    const before = inbound().length;
+    assert.equal(await page.isVisible('#reply-bar'), false, 'no reply under way');
+
+    await bubble(question).locator(`[data-reply-to="${question}"]`).click();
+    assert.equal(await page.isVisible('#reply-bar'), true);
+    assert.equal(await page.innerText('#reply-quote'), 'Which branch should we send it to?');
+    await page.fill('#composer-text', 'Madrid, Gran Vía');
+    await page.click('#composer-send');
+    assert.equal(await page.isVisible('#reply-bar'), false, 'the reply bar closes with the send');
+
+    // a reply started and cancelled quotes nothing
+    await bubble(question).locator(`[data-reply-to="${question}"]`).click();
+    await page.click('#reply-cancel');
+    await page.fill('#composer-text', 'thanks');
+    await page.click('#composer-send');
+
+    await waitFor(() => inbound().length === before + 2, 'two more inbound webhooks');
+    const [quoting, plain] = inbound().slice(before);
+    assert.equal(quoting.text.body, 'Madrid, Gran Vía');
+    assert.deepEqual(quoting.context, { from: SANDBOX_WHATSAPP.displayNumber.slice(1), id: question });
+    assert.equal(plain.text.body, 'thanks');
+    assert.equal(plain.context, undefined);
+    const shown = bubble(quoting.id);
+    await shown.waitFor();
+    assert.equal(await shown.locator('.quote').innerText(), 'Which branch should we send it to?');
+    assert.equal(await shown.locator('.quote').getAttribute('data-quote-of'), question);
+    assert.equal(await shown.locator('.text').innerText(), 'Madrid, Gran Vía');
+    assert.equal(await bubble(plain.id).locator('.quote').count(), 0);
+  });
 });
 
 describe('phone simulator page: a whole contract played in Chromium', function () {
