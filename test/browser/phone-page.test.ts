@@ -83,15 +83,19 @@ describe('phone simulator page (headless Chromium)', function () {
 
   const inbound = () => webhooks.flatMap((w) => w.body.entry.flatMap((e: any) => e.changes.flatMap((c: any) => c.value.messages ?? [])));
   const bubble = (id: string) => page.locator(`[data-message-id="${id}"]`);
+  /** The customer sends a text through the control API (opens the 24-hour window). */
+  async function customerWrites(text: string): Promise<void> {
+    const response = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    assert.equal(response.status, 202);
+  }
 
   it('shows the chat, sends taps and typed codes as signed webhooks, and updates ticks live', async () => {
     // The customer wrote first, so the business may send interactive messages.
-    const hello = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Hola' }),
-    });
-    assert.equal(hello.status, 202);
+    await customerWrites('Hola');
     const question = await graphSend({
       type: 'interactive',
       interactive: {
@@ -183,12 +187,7 @@ describe('phone simulator page (headless Chromium)', function () {
 
   it('replies to (quotes) a message: the quote shows above the text, and the webhook carries its context', async () => {
     // the customer writes first, so the business may send free text
-    const hello = await fetch(`${base}/sandbox/api/phones/${encodeURIComponent(PHONE)}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Hola otra vez' }),
-    });
-    assert.equal(hello.status, 202);
+    await customerWrites('Hola otra vez');
     const question = await graphSend({ type: 'text', text: { body: 'Which branch should we send it to?' } });
     await page.goto(`${base}/sandbox/phones/${encodeURIComponent(PHONE)}`);
     await bubble(question).waitFor();
