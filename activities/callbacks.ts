@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { signCallback, SIGNATURE_HEADER } from '../domain/callback-signature';
 import { callbackSecret } from '../domain/tenants';
-import { present } from '../domain/verification-view';
+import { deliveriesOf, present } from '../domain/verification-view';
 import type { VerificationEventType } from '../shared/verification';
 import type { ActivityDeps } from './deps';
 
@@ -50,10 +50,11 @@ export function createCallbackActivities(deps: ActivityDeps) {
   return {
     async deliverVerificationCallback(input: VerificationCallbackInput): Promise<{ status: number }> {
       const row = await deps.prisma.verification.findUniqueOrThrow({ where: { id: input.verificationId } });
+      const deliveries = await deliveriesOf(deps.prisma, row.workflowId);
       return deliverCallback(deps, {
         tenantId: input.tenantId,
         url: input.url,
-        body: { id: input.eventId, type: input.type, createdAt: input.createdAt, data: present(row) },
+        body: { id: input.eventId, type: input.type, createdAt: input.createdAt, data: present(row, deliveries) },
       });
     },
   };

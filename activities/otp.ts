@@ -39,7 +39,7 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
           // Authentication template with a copy-code button; Meta renders the text and the expiry.
           const sent = await sendOnce(
             prisma,
-            { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to },
+            { ...sendKey, channel: 'whatsapp', provider: whatsapp.provider, to: input.to, signalledStatuses: input.signalledStatuses },
             async () => ({
               messageId: await whatsapp.sendAuthenticationCode(
                 input.to,
@@ -65,7 +65,7 @@ export function createOtpActivities({ prisma, keys, sms, whatsapp, templates, pu
         const body = otpSmsText({ locale: input.locale, brand: input.brand, code, expiresInMinutes });
         const sent = await sendOnce(
           prisma,
-          { ...sendKey, channel: 'sms', provider: sms.provider, to: input.to },
+          { ...sendKey, channel: 'sms', provider: sms.provider, to: input.to, signalledStatuses: input.signalledStatuses },
           () => sms.send({ to: input.to, body, statusCallback: `${publicBaseUrl}/webhooks/sms/twilio` }),
           { recordUntil: recordDeadline() },
         );

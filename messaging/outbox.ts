@@ -5,7 +5,7 @@
 // retry would send again). What remains: a crash of the worker itself between the provider's accept and
 // that write (a few milliseconds on the local stack) duplicates one message on the retry; nothing short
 // of provider support closes that gap (see the README, "Crash safety").
-import type { PrismaClient } from '../prisma/generated/client';
+import { Prisma, type PrismaClient } from '../prisma/generated/client';
 import type { SentMessage } from '../providers/sms';
 import { lastAdvance, statusesBefore, type DeliveryStatus } from '../shared/delivery-status';
 import type { StatusEvent } from '../shared/messaging';
@@ -16,6 +16,8 @@ export interface OutboxEntry {
   channel: 'sms' | 'whatsapp';
   provider: string;
   to: string;
+  /** the statuses the webhook ingestion signals to the workflow (the ones it acts on); every status when absent */
+  signalledStatuses?: readonly DeliveryStatus[];
 }
 
 export interface SendOnceOptions {
@@ -37,8 +39,9 @@ export async function sendOnce(
   const now = new Date();
   const [earlier] = await prisma.$queryRaw<Array<{ provider_message_id: string | null; status: string | null }>>`
     WITH inserted AS (
-      INSERT INTO outbound_message (key, workflow_id, channel, provider, "to", status, created_at, updated_at)
-      VALUES (${entry.key}, ${entry.workflowId}, ${entry.channel}, ${entry.provider}, ${entry.to}, 'sending', ${now}, ${now})
+      INSERT INTO outbound_message (key, workflow_id, channel, provider, "to", status, signalled_statuses, created_at, updated_at)
+      VALUES (${entry.key}, ${entry.workflowId}, ${entry.channel}, ${entry.provider}, ${entry.to}, 'sending',
+              ${entry.signalledStatuses ? Prisma.sql`ARRAY[${Prisma.join(entry.signalledStatuses)}]::text[]` : Prisma.sql`DEFAULT`}, ${now}, ${now})
       ON CONFLICT (key) DO NOTHING RETURNING key)
     SELECT m.provider_message_id, m.status FROM (SELECT 1) AS one LEFT JOIN outbound_message m ON m.key = ${entry.key}`;
   if (earlier?.provider_message_id) {

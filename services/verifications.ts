@@ -9,7 +9,7 @@ import { maskPhone } from '../domain/phone';
 import { releaseSendSlot, takeSendSlot } from '../domain/send-limit';
 import type { TenantContext } from '../domain/tenants';
 import { saveVerificationProjection } from '../domain/verification-projection';
-import { present, type VerificationView } from '../domain/verification-view';
+import { deliveriesOf, present, type VerificationView } from '../domain/verification-view';
 import type { Keys } from '../platform/keys';
 import { Prisma, type PrismaClient, type Verification } from '../prisma/generated/client';
 import { RESEND_COOLDOWN_SECONDS, type Locale, type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpStatus } from '../shared/otp';
@@ -154,7 +154,7 @@ export class VerificationService {
   }
 
   async get(tenantId: string, id: string): Promise<VerificationView> {
-    return present(await this.find(tenantId, id));
+    return this.view(tenantId, id);
   }
 
   /**
@@ -223,7 +223,7 @@ export class VerificationService {
       if (isClosedOrRejected(error)) throw wrongState(await this.find(tenantId, id));
       throw error;
     }
-    return present(await this.find(tenantId, id));
+    return this.view(tenantId, id);
   }
 
   async cancel(tenantId: string, id: string): Promise<VerificationView> {
@@ -235,7 +235,7 @@ export class VerificationService {
       if (isClosedOrRejected(error)) throw wrongState(await this.find(tenantId, id));
       throw error;
     }
-    return present(await this.find(tenantId, id));
+    return this.view(tenantId, id);
   }
 
   /** An update on this verification's workflow (services/workflow-updates.ts: deadline, one id for every try). */
@@ -248,6 +248,12 @@ export class VerificationService {
     const owner = this.owners.get(id);
     if (owner && owner.tenantId !== tenantId) throw notFound(id);
     return owner?.workflowId;
+  }
+
+  /** The verification as clients see it: its row, and its sends' receipts from the outbox (domain/verification-view.ts). */
+  private async view(tenantId: string, id: string): Promise<VerificationView> {
+    const [row, deliveries] = await Promise.all([this.find(tenantId, id), deliveriesOf(this.deps.prisma, verificationWorkflowId(id))]);
+    return present(row, deliveries);
   }
 
   private async find(tenantId: string, id: string): Promise<Verification> {

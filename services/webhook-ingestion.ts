@@ -58,6 +58,19 @@ function advanceStatus(event: StatusEvent) {
      WHERE provider_message_id = ${event.messageId} AND status IN (${Prisma.join(statusesBefore(event.status))})`;
 }
 
+/** The workflow that sent a status's message (null: no send recorded that id yet), and whether it wants the status signalled. */
+interface Sender {
+  workflow_id: string | null;
+  signalled: boolean;
+}
+
+/** FROM clause of the Sender columns: the outbox records who sent each message and which of its statuses they act on. */
+function senderOf(event: StatusEvent) {
+  return Prisma.sql`(SELECT 1) AS one
+    LEFT JOIN LATERAL (SELECT workflow_id, COALESCE(${event.status} = ANY(signalled_statuses), true) AS signalled FROM outbound_message
+                        WHERE provider_message_id = ${event.messageId} LIMIT 1) AS m ON true`;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class WebhookIngestion {
@@ -108,19 +121,23 @@ export class WebhookIngestion {
   private async applyStatus(event: StatusEvent, stored: object): Promise<string | 'duplicate' | typeof NOT_YET_OURS> {
     const { prisma } = this.deps;
     // One statement: the inbox row, the message's status moved forward, and the workflow that sent the message.
-    const [row] = await prisma.$queryRaw<Array<{ inserted: number; processed_at: Date | null; workflow_id: string | null }>>`
+    const [row] = await prisma.$queryRaw<Array<{ inserted: number; processed_at: Date | null } & Sender>>`
       WITH inserted AS (${this.insertInbox(event, stored)}),
       advanced AS (${advanceStatus(event)})
       SELECT (SELECT count(*) FROM inserted)::int AS inserted,
              (SELECT processed_at FROM inbox_event WHERE event_key = ${event.eventKey}) AS processed_at,
-             (SELECT workflow_id FROM outbound_message WHERE provider_message_id = ${event.messageId} LIMIT 1) AS workflow_id`;
+             m.workflow_id, m.signalled
+        FROM ${senderOf(event)}`;
     if (!row.inserted && row.processed_at) return 'duplicate';
     // A fast provider can call back before our send recorded its message id, and the send may have recorded it
     // while the statement above ran (its snapshot predates the record, the send's claim of early statuses may
     // predate our commit): look once more now that the inbox row is committed. Found: ours. Still not: the
     // send's claim, which comes after its record, will see the row.
-    const workflowId = row.workflow_id ?? (await this.advanceLate(event));
+    const { workflow_id: workflowId, signalled } = row.workflow_id ? row : await this.advanceLate(event);
     if (!workflowId) return NOT_YET_OURS;
+    // A receipt the sender does not act on (an SMS verification's `sent`, `delivered`) has done its work above: the
+    // row moved on, and the read model shows it from there. It still belongs to that workflow (routed_to).
+    if (!signalled) return workflowId;
     // Signalled even when it does not move the message forward (a `delivered` overtaken by `read`: providers'
     // callbacks race): the row's status stays monotonic, workflows act only on forward moves, but the process keeps
     // every receipt with its own time for the evidence.
@@ -135,11 +152,11 @@ export class WebhookIngestion {
   }
 
   /** The status of a message whose id was recorded after the inbox statement looked: applied as the statement would. */
-  private async advanceLate(event: StatusEvent): Promise<string | undefined> {
-    const [row] = await this.deps.prisma.$queryRaw<Array<{ workflow_id: string | null }>>`
+  private async advanceLate(event: StatusEvent): Promise<Sender> {
+    const [row] = await this.deps.prisma.$queryRaw<Sender[]>`
       WITH advanced AS (${advanceStatus(event)})
-      SELECT workflow_id FROM outbound_message WHERE provider_message_id = ${event.messageId} LIMIT 1`;
-    return row?.workflow_id ?? undefined;
+      SELECT m.workflow_id, m.signalled FROM ${senderOf(event)}`;
+    return row;
   }
 
   private async applyInbound(event: InboundEvent, stored: object): Promise<string | undefined | 'duplicate'> {

@@ -1,4 +1,6 @@
 // Definitions shared by the OTP step (workflow code), its activities and the API. No Node imports.
+import type { DeliveryStatus } from './delivery-status';
+
 export type OtpChannel = 'sms' | 'whatsapp';
 export const OTP_CHANNELS: readonly OtpChannel[] = ['sms', 'whatsapp'];
 
@@ -40,6 +42,12 @@ export interface SendOtpInput {
    * routed to the calling workflow as its keyed hash (conversation_wait), so no reply can arrive before its route.
    */
   routeReply?: boolean;
+  /**
+   * The delivery statuses of this send the calling workflow acts on, so only those are signalled to it; the others
+   * only move the outbound message's row on (which the read model shows). Absent: every status (a signing process
+   * keeps each receipt for its evidence).
+   */
+  signalledStatuses?: DeliveryStatus[];
 }
 
 export interface SendOtpResult {

@@ -3,7 +3,7 @@
 // history that feeds the evidence. Codes never enter workflow code: activities derive and send them,
 // and the workflow only ever compares keyed hashes.
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
-import { advancesStatus, isDelivered } from '../shared/delivery-status';
+import { advancesStatus, isDelivered, type DeliveryStatus } from '../shared/delivery-status';
 import type { StatusSignal } from '../shared/messaging';
 import { type OtpChannel, type OtpCheckResult, type OtpFallback, type OtpSend, type OtpStatus, type SendOtpInput } from '../shared/otp';
 import type { Activities } from '../activities';
@@ -30,7 +30,17 @@ export interface OtpStepOptions extends Omit<SendOtpInput, 'generation' | 'chann
   resendCooldownMs: number;
   /** which code of its subject this is (1 = first): a signing process asks for a new code after expiry */
   generation?: number;
+  /**
+   * `all`: every delivery receipt is signalled (a signing process keeps each one for its evidence). `acted-on`: only
+   * the ones this step acts on — `failed` always, `delivered`/`read` for the WhatsApp send a fallback waits on; a
+   * verification's read model takes the rest from the outbound message's row, and its history stays short.
+   */
+  receipts?: 'all' | 'acted-on';
 }
+
+/** what an `acted-on` step is signalled of a send (see OtpStepOptions.receipts) */
+const FAILURE_ONLY: DeliveryStatus[] = ['failed'];
+const DELIVERY_AND_FAILURE: DeliveryStatus[] = ['delivered', 'read', 'failed'];
 
 export class OtpStep {
   status: OtpStatus = 'pending';
@@ -91,9 +101,13 @@ export class OtpStep {
     this.settleFailures();
   }
 
+  private get fallsBack(): boolean {
+    return this.options.channel === 'whatsapp' && this.options.fallback === 'sms';
+  }
+
   private async deliverWithFallback(): Promise<void> {
-    const first = await this.send(this.options.channel);
-    if (this.options.channel === 'whatsapp' && this.options.fallback === 'sms') {
+    const first = await this.send(this.options.channel, this.fallsBack);
+    if (this.fallsBack) {
       if (first) {
         this.awaitingFallback = true;
         try {
@@ -112,13 +126,19 @@ export class OtpStep {
     if (this.pending && !this.delivering && this.sends.length > 0 && this.sends.every((s) => s.status === 'failed')) this.status = 'failed';
   }
 
-  /** Sends the current code on a channel; undefined when the provider refused it for good. */
-  private async send(channel: OtpChannel): Promise<OtpSend | undefined> {
-    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, generation: _g, ...input } = this.options;
+  /**
+   * Sends the current code on a channel; undefined when the provider refused it for good. `awaitedForFallback`: the
+   * send whose delivery decides whether the fallback goes out.
+   */
+  private async send(channel: OtpChannel, awaitedForFallback = false): Promise<OtpSend | undefined> {
+    const { maxAttempts: _m, fallback: _f, fallbackAfterMs: _a, resendCooldownMs: _c, generation: _g, receipts, ...input } = this.options;
+    const signalledStatuses = receipts === 'acted-on' ? (awaitedForFallback ? DELIVERY_AND_FAILURE : FAILURE_ONLY) : undefined;
     this.lastSendStartedAt = Date.now();
     this.inFlight++;
     try {
-      const result = await sendOtp({ ...input, channel, generation: this.generation }).finally(() => this.inFlight--);
+      const result = await sendOtp({ ...input, channel, generation: this.generation, ...(signalledStatuses ? { signalledStatuses } : {}) }).finally(
+        () => this.inFlight--,
+      );
       this.codeHash = result.codeHash;
       this.sends.push(result.send);
       const early = result.send.messageId ? this.early.get(result.send.messageId) : undefined;

@@ -78,6 +78,8 @@ export async function verificationWorkflow(input: VerificationInput): Promise<Ve
     fallback: input.fallback,
     fallbackAfterMs: input.fallbackAfterSeconds * 1000,
     resendCooldownMs: input.resendCooldownSeconds * 1000,
+    // GET shows each send's later receipts from its outbound row (domain/verification-view.ts)
+    receipts: 'acted-on',
   });
   let version = 0;
   let indexedStatus = otp.status;

@@ -82,6 +82,14 @@ for (const kind of databases()) {
       const outbound = await t.stack.db.prisma.outboundMessage.findFirst({ where: { workflowId: `verification-${created.body.id}` } });
       assert.match(outbound?.providerMessageId ?? '', /^wamid\./);
       assert.equal(outbound?.status, 'read');
+      // The fallback waits on this send's delivery: delivered and read are signalled, sent is not.
+      assert.deepEqual(outbound?.signalledStatuses, ['delivered', 'read', 'failed']);
+      await eventually(async () => {
+        const rows = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: outbound!.providerMessageId, processedAt: { not: null } } });
+        return rows.length === 3 ? rows : undefined;
+      }, 'sent, delivered and read ingested');
+      const history = (await t.stack.client.workflow.getHandle(`verification-${created.body.id}`).fetchHistory()).events ?? [];
+      assert.equal(history.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'messageStatus').length, 2);
 
       const check = await t.request('POST', `/v1/verifications/${created.body.id}/checks`, { body: { code } });
       assert.deepEqual(check.body, { valid: true, status: 'approved', attemptsRemaining: 4 });

@@ -135,6 +135,27 @@ for (const kind of databases()) {
       assert.ok(inbox.every((e) => e.routedTo === verificationWorkflowId(created.body.id)));
     });
 
+    it('signals the workflow no SMS receipt it does not act on: GET follows them from the outbound message', async () => {
+      const phone = uniquePhone();
+      const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms' } });
+      const [sms] = await eventually(async () => {
+        const found = await smsFor(t, phone);
+        return found.length ? found : undefined;
+      }, 'the SMS');
+      // both receipts ingested and finished: any signal they caused is in the history by now
+      await eventually(async () => {
+        const rows = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: sms.id, processedAt: { not: null } } });
+        return rows.length === 2 ? rows : undefined;
+      }, 'sent and delivered ingested');
+      const { body } = await t.request('GET', `/v1/verifications/${created.body.id}`);
+      assert.equal(body.sends[0].status, 'delivered');
+      const handle = t.stack.client.workflow.getHandle(verificationWorkflowId(created.body.id));
+      const signals = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'messageStatus');
+      assert.equal(signals.length, 0, 'neither sent nor delivered was signalled');
+      const outbound = await t.stack.db.prisma.outboundMessage.findFirstOrThrow({ where: { providerMessageId: sms.id } });
+      assert.deepEqual(outbound.signalledStatuses, ['failed']);
+    });
+
     it('locks the verification after maxAttempts wrong codes, even against the right one', async () => {
       const phone = uniquePhone();
       const created = await t.request('POST', '/v1/verifications', { body: { to: phone, channel: 'sms', maxAttempts: 2 } });
