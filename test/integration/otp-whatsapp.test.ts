@@ -85,7 +85,7 @@ for (const kind of databases()) {
       // The fallback waits on this send's delivery: delivered and read are signalled, sent is not.
       assert.deepEqual(outbound?.signalledStatuses, ['delivered', 'read', 'failed']);
       await eventually(async () => {
-        const rows = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: outbound!.providerMessageId, processedAt: { not: null } } });
+        const rows = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: outbound!.providerMessageId!, processedAt: { not: null } } });
         return rows.length === 3 ? rows : undefined;
       }, 'sent, delivered and read ingested');
       const history = (await t.stack.client.workflow.getHandle(`verification-${created.body.id}`).fetchHistory()).events ?? [];

@@ -147,8 +147,11 @@ for (const kind of databases()) {
         const rows = await t.stack.db.prisma.inboxEvent.findMany({ where: { messageId: sms.id, processedAt: { not: null } } });
         return rows.length === 2 ? rows : undefined;
       }, 'sent and delivered ingested');
-      const { body } = await t.request('GET', `/v1/verifications/${created.body.id}`);
-      assert.equal(body.sends[0].status, 'delivered');
+      // the send itself reaches the read model with the workflow's first write (the receipts may come before it)
+      await eventually(async () => {
+        const { body } = await t.request('GET', `/v1/verifications/${created.body.id}`);
+        return body.sends[0]?.status === 'delivered' ? true : undefined;
+      }, 'GET showing the SMS delivered');
       const handle = t.stack.client.workflow.getHandle(verificationWorkflowId(created.body.id));
       const signals = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'messageStatus');
       assert.equal(signals.length, 0, 'neither sent nor delivered was signalled');
