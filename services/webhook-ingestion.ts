@@ -91,8 +91,9 @@ export class WebhookIngestion {
 
   /**
    * Two statements a new event, around its signal: one records it and reads what routing needs, one marks it done
-   * (the kill -9 harness and the bench count on both). Redeliveries are absorbed twice over: the inbox's unique event
-   * key stops a finished one here, and workflows ignore a message id or a status they already have.
+   * (the kill -9 harness and the bench count on both); a receipt its sender is not signalled takes the first alone.
+   * Redeliveries are absorbed twice over: the inbox's unique event key stops a finished one here, and workflows
+   * ignore a message id or a status they already have.
    * @returns 'duplicate', the workflow id it was routed to, or undefined
    */
   private async ingestOne(event: ProviderEvent): Promise<string | undefined | 'duplicate'> {
@@ -100,6 +101,7 @@ export class WebhookIngestion {
     const routedTo = event.kind === 'status' ? await this.applyStatus(event, stored) : await this.applyInbound(event, stored);
     if (routedTo === 'duplicate') return routedTo;
     if (routedTo === NOT_YET_OURS) return undefined;
+    if (typeof routedTo === 'object') return routedTo.finished;
     // Only if nobody finished it meanwhile: a send that claimed this early status already recorded where it went.
     await this.deps.prisma.$executeRaw`
       UPDATE inbox_event SET processed_at = ${new Date()}, routed_to = ${routedTo ?? null}::text
@@ -111,24 +113,30 @@ export class WebhookIngestion {
    * The inbox row, inserted unless its event key is there already (a redelivery): a data-modifying CTE for the
    * one statement that also does the event's own work; the SELECT beside it sees the table as it was before.
    */
-  private insertInbox(event: ProviderEvent, stored: object) {
-    return Prisma.sql`INSERT INTO inbox_event (id, provider, channel, event_key, kind, message_id, payload, received_at)
+  private insertInbox(event: ProviderEvent, stored: object, finished = { processedAt: Prisma.sql`NULL`, routedTo: Prisma.sql`NULL` }) {
+    return Prisma.sql`INSERT INTO inbox_event (id, provider, channel, event_key, kind, message_id, payload, received_at, processed_at, routed_to)
       VALUES (${`evt_${randomBytes(12).toString('base64url')}`}, ${event.provider}, ${event.channel}, ${event.eventKey}, ${event.kind},
-              ${event.messageId}, ${JSON.stringify(stored)}::jsonb, ${new Date()})
+              ${event.messageId}, ${JSON.stringify(stored)}::jsonb, ${new Date()}, ${finished.processedAt}, ${finished.routedTo})
       ON CONFLICT (event_key) DO NOTHING RETURNING id`;
   }
 
-  private async applyStatus(event: StatusEvent, stored: object): Promise<string | 'duplicate' | typeof NOT_YET_OURS> {
+  private async applyStatus(event: StatusEvent, stored: object): Promise<string | 'duplicate' | typeof NOT_YET_OURS | { finished: string }> {
     const { prisma } = this.deps;
-    // One statement: the inbox row, the message's status moved forward, and the workflow that sent the message.
+    // One statement: the inbox row, the message's status moved forward, and the workflow that sent the message. A
+    // receipt that workflow is not signalled is finished by it too (inserted processed): no signal can go missing.
     const [row] = await prisma.$queryRaw<Array<{ inserted: number; processed_at: Date | null } & Sender>>`
-      WITH inserted AS (${this.insertInbox(event, stored)}),
+      WITH sender AS (SELECT m.workflow_id, m.signalled FROM ${senderOf(event)}),
+      inserted AS (${this.insertInbox(event, stored, {
+        processedAt: Prisma.sql`(SELECT ${new Date()}::timestamp(3) FROM sender WHERE NOT signalled)`,
+        routedTo: Prisma.sql`(SELECT workflow_id FROM sender WHERE NOT signalled)`,
+      })}),
       advanced AS (${advanceStatus(event)})
       SELECT (SELECT count(*) FROM inserted)::int AS inserted,
              (SELECT processed_at FROM inbox_event WHERE event_key = ${event.eventKey}) AS processed_at,
-             m.workflow_id, m.signalled
-        FROM ${senderOf(event)}`;
+             sender.workflow_id, sender.signalled
+        FROM sender`;
     if (!row.inserted && row.processed_at) return 'duplicate';
+    if (row.inserted && row.workflow_id && !row.signalled) return { finished: row.workflow_id };
     // A fast provider can call back before our send recorded its message id, and the send may have recorded it
     // while the statement above ran (its snapshot predates the record, the send's claim of early statuses may
     // predate our commit): look once more now that the inbox row is committed. Found: ours. Still not: the
