@@ -5,6 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { sendInboundSms } from '../../sandbox/twilio';
 import { twilioSignature } from '../../sandbox/twilio-webhooks';
+import { recordedSignals } from '../support/signals';
 import { databases, eventually, startTestStack, type TestStack } from '../support/stack';
 
 /** Meta's serialisation: non-ASCII as \uXXXX (UTF-16 units, so emoji become surrogate pairs) and "/" as "\/". */
@@ -203,30 +204,12 @@ for (const kind of databases()) {
       });
 
       describe('routing to workflows', () => {
-        /**
-         * The inboundMessage signals a workflow received, decoded (payloads are encrypted in history). A
-         * signal that lands during a workflow task shows in history only once that task completes.
-         */
+        /** The inboundMessage signals a workflow received, decoded (test/support/signals.ts). */
         const inboundSignals = (workflowId: string) =>
           eventually(async () => {
-            const found = await recordedSignals(workflowId);
+            const found = await recordedSignals(t, workflowId, 'inboundMessage');
             return found.length ? found : undefined;
           }, `a signal in ${workflowId}`);
-
-        async function recordedSignals(workflowId: string): Promise<Array<Record<string, unknown>>> {
-          const { AesGcmCodec } = await import('../../platform/codec');
-          const { defaultPayloadConverter } = await import('@temporalio/common');
-          const codec = new AesGcmCodec([{ id: t.stack.keys.payloadKeyId, key: t.stack.keys.payload }]);
-          const history = await t.stack.client.workflow.getHandle(workflowId).fetchHistory();
-          const out: Array<Record<string, unknown>> = [];
-          for (const event of history.events ?? []) {
-            const signaled = event.workflowExecutionSignaledEventAttributes;
-            if (signaled?.signalName !== 'inboundMessage') continue;
-            const [payload] = await codec.decode(signaled.input!.payloads!);
-            out.push(defaultPayloadConverter.fromPayload(payload));
-          }
-          return out;
-        }
 
         it('routes a button tap by its payload to the subject’s workflow', async () => {
           const created = await t.request('POST', '/v1/verifications', { body: { to: '+34600565656', channel: 'sms' } });
