@@ -18,6 +18,7 @@ import { startDevServer, type DevServer } from '../platform/dev-server';
 import { eventually, startTestStack, type TestStack } from '../test/support/stack';
 import { bareStartWorkflow, bareWorkflow, stopSignal } from './bare-workflow';
 import { BenchHttp } from './http';
+import { startSplitStack, type SplitStack } from './split-stack';
 import { sleep, timed } from './stats';
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -127,6 +128,7 @@ export class Harness {
   private readonly onFailure: Array<() => Promise<unknown>> = [];
   private stackStarting?: Promise<BenchStack>;
   private bareStarting?: Promise<BareBaseline>;
+  private splitStarting?: Promise<SplitStack>;
   private readonly stops: Array<() => Promise<unknown>> = [];
 
   constructor(readonly quick: boolean) {}
@@ -142,6 +144,15 @@ export class Harness {
 
   bare(): Promise<BareBaseline> {
     return (this.bareStarting ??= this.startBare());
+  }
+
+  /** the production shape (bench/split-stack.ts), shared by the scenarios that measure it */
+  split(): Promise<SplitStack> {
+    return (this.splitStarting ??= startSplitStack().then((split) => {
+      this.onFailure.push(() => split.stop());
+      this.stops.push(() => split.stop());
+      return split;
+    }));
   }
 
   private async startStack(): Promise<BenchStack> {

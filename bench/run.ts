@@ -25,6 +25,7 @@ import { contracts } from './scenarios/contracts';
 import { creation } from './scenarios/creation';
 import { creationSplit } from './scenarios/creation-split';
 import { ingestion } from './scenarios/ingestion';
+import { ingestionSplit } from './scenarios/ingestion-split';
 import { memory } from './scenarios/memory';
 import { reaction } from './scenarios/reaction';
 import { sealing } from './scenarios/sealing';
@@ -33,9 +34,9 @@ import { sealing } from './scenarios/sealing';
  * The order they run in. Contracts, sealing and the certificate come before the reaction, whose held-back status
  * webhooks would land in the middle of them; memory last, so the others' figures are those of a fresh stack.
  */
-export const SCENARIOS: Scenario[] = [check, ingestion, creation, creationSplit, contracts, sealing, certificate, reaction, memory];
+export const SCENARIOS: Scenario[] = [check, ingestion, creation, creationSplit, ingestionSplit, contracts, sealing, certificate, reaction, memory];
 /** The order their parts appear in the report (and in the JSON). */
-const REPORT_ORDER = ['check', 'creation', 'creation-split', 'ingestion', 'reaction', 'contracts', 'sealing', 'certificate', 'memory'];
+const REPORT_ORDER = ['check', 'creation', 'creation-split', 'ingestion', 'ingestion-split', 'reaction', 'contracts', 'sealing', 'certificate', 'memory'];
 
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const QUICK_WARNING = 'QUICK RUN (--quick): tiny sample counts, a smoke test of every scenario — the figures are NOT meaningful';

@@ -44,6 +44,13 @@ const EXPECTED: Record<string, string[]> = {
     'creationSplit.throughputPerSecond.bareStarts.c10',
     'creationSplit.ratios.createsPerSecondC10',
   ],
+  'ingestion-split': [
+    'ingestionSplit.throughputPerSecond.webhooksSequential',
+    'ingestionSplit.throughputPerSecond.webhooksConcurrent',
+    'ingestionSplit.throughputPerSecond.bareSignalsConcurrent',
+    'ingestionSplit.webhookIngestionCheck.posts',
+    'ingestionSplit.ratios.webhooksPerBareSignalC10',
+  ],
   contracts: ['contracts.ours', 'contracts.bare', 'contracts.reactionAll.ours.p50', 'contracts.shape.segments'],
   sealing: ['sealingMs'],
   certificate: ['certificate.fullMs.p50', 'certificate.budget.met'],
@@ -91,6 +98,6 @@ describe('npm run bench -- --quick', function () {
       `missing from the results (contracts: ${JSON.stringify(results.contracts?.unavailable ?? null)}, reaction: ${results.reactionUnavailable})`,
     );
     assert.equal(results.sealingMs.length, 2);
-    assert.equal(results.budgets.length, 10, 'the check, ingestion (2), creation (2 + 2 split), reaction (2) and certificate budgets');
+    assert.equal(results.budgets.length, 12, 'the check, ingestion (2 + 2 split), creation (2 + 2 split), reaction (2) and certificate budgets');
   });
 });
