@@ -1,5 +1,6 @@
-// Webhook ingestion beside bare signals (here on the one-process stack; ingestion-split measures the production shape): signed WhatsApp webhook POSTs that become workflow signals per second vs
-// bare signals per second, sequential and at concurrency 10. The two alternate in blocks (bare first in even
+// Webhook ingestion beside bare signals (here on the one-process stack; ingestion-split measures the production
+// shape): signed WhatsApp webhook POSTs that become workflow signals per second vs bare signals per second,
+// sequential and at concurrency 10. The two alternate in blocks (bare first in even
 // rounds, webhooks first in odd ones), each block drained before the next, so a noisy neighbour does not land on
 // one side of the ratio only. Then every POST counted must have become exactly one inbox row and one recorded
 // signal.
@@ -76,7 +77,7 @@ export async function measureIngestion(quick: boolean, on: IngestionTarget) {
   for (const target of targets) {
     await prisma.conversationWait.create({ data: { workflowId: target.workflowId, subjectId: target.id, phone: target.phone, expects: 'otp' } });
   }
-  // The SMS status callbacks (sent, delivered) are signals too: let them land before measuring.
+  // The SMS status callbacks (sent, delivered) are webhooks too: let them land before measuring.
   for (const target of targets) {
     await waitFor(async () => ((await api.get(target.id)).sends?.[0]?.status === 'delivered' ? true : undefined), `delivery of ${target.id}'s SMS`);
   }
